@@ -1,0 +1,57 @@
+import type { JoseHeader, TesseraKey } from '../types.js';
+
+/**
+ * A compact JWS split into its parts, with the protected header already decoded and checked by the policy.
+ * The engine may trust `header` (the policy validated it); it must not re-read policy from it.
+ */
+export interface CompactJws {
+  /** The whole compact token. */
+  readonly token: string;
+  /** The decoded protected header. */
+  readonly header: JoseHeader;
+  /** The first segment, as received (base64url, canonical). */
+  readonly protectedB64: string;
+  /** The second segment, as received. */
+  readonly payloadB64: string;
+  /** The third segment, as received. */
+  readonly signatureB64: string;
+}
+
+/** A compact JWE split into its five parts, with the protected header decoded and checked by the policy. */
+export interface CompactJwe {
+  readonly token: string;
+  readonly header: JoseHeader;
+  readonly protectedB64: string;
+  readonly encryptedKeyB64: string;
+  readonly ivB64: string;
+  readonly ciphertextB64: string;
+  readonly tagB64: string;
+}
+
+/** Limits the policy hands to an engine for one decryption. */
+export interface DecryptLimits {
+  /** Maximum size in bytes of a `zip: DEF` plaintext after inflation. */
+  readonly maxInflatedSize: number;
+}
+
+/**
+ * The cryptographic seam: the only place a signature is checked or a ciphertext opened. Everything else — size caps,
+ * header parsing, allowlists, `crit`, key selection, claims — is policy code shared by every engine.
+ *
+ * An engine answers exactly one question per call: "is this signature/ciphertext good under this key, and what are
+ * the payload bytes?". It throws {@link SignatureError} / {@link DecryptionError} (or `token_too_large` for an
+ * inflation past the cap) and nothing else for a bad token.
+ */
+export interface VerificationEngine {
+  /** A short name for logs and benchmarks (`jose`, `node`). */
+  readonly name: string;
+  /**
+   * Called once per key when a verifier is built, so an engine can convert the key to its own form up front (the
+   * Node engine makes a `KeyObject`). Optional.
+   */
+  prepareKey?(key: TesseraKey): void;
+  /** Verifies `jws` under `key` (whose `alg` equals `jws.header.alg`) and returns the payload bytes. */
+  verifyJws(jws: CompactJws, key: TesseraKey): Promise<Uint8Array>;
+  /** Decrypts `jwe` under `key` (whose `alg` equals `jwe.header.alg`) and returns the plaintext, inflated if `zip`. */
+  decryptJwe(jwe: CompactJwe, key: TesseraKey, limits: DecryptLimits): Promise<Uint8Array>;
+}
