@@ -1,0 +1,72 @@
+import { base64url } from 'jose';
+import { expect } from 'vitest';
+import { tokenFingerprint } from '../../cache/token-fingerprint.js';
+import type { OpaqueTokenRecord, RefreshTokenRecord, TokenStore } from '../token-store.js';
+
+/** What every group of conformance tests gets from {@link describeTokenStoreConformance}. */
+export interface ConformanceHarness {
+  /** The store under test (a fresh one per test). */
+  store(): TokenStore;
+  /** Lets `ms` milliseconds pass: the injected clock when `advanceTime` was given, real time otherwise. */
+  elapse(ms: number): Promise<void>;
+  /** TTL (seconds) the TTL tests store entries with. */
+  readonly ttlSeconds: number;
+  /** Time (ms) after storing at which an entry must still be there: well inside the TTL. */
+  readonly stillThereMs: number;
+  /** Further time (ms) after which the TTL has certainly elapsed (exactly at it with an injected clock). */
+  readonly goneAfterMs: number;
+}
+
+/** The messages the `TokenStore` contract fixes for the two refresh-token error codes. */
+export const REUSED = /^refresh token was already used; its family is revoked$/;
+export const INVALID = /^refresh token is unknown, expired or revoked$/;
+
+/** A fresh fingerprint of a fresh 256-bit token, so tests sharing one backend never collide. */
+export async function newHash(): Promise<string> {
+  return tokenFingerprint(base64url.encode(globalThis.crypto.getRandomValues(new Uint8Array(32))));
+}
+
+/** `count` fresh fingerprints. */
+export function newHashes(count: number): Promise<string[]> {
+  return Promise.all(Array.from({ length: count }, newHash));
+}
+
+/** A fresh family id. */
+export function newFamily(): string {
+  return globalThis.crypto.randomUUID();
+}
+
+const nowSeconds = (): number => Math.floor(Date.now() / 1000);
+
+/** An opaque token record using every field, with non-ASCII text and nested claims to catch lossy serialisation. */
+export function opaqueRecord(overrides: Partial<OpaqueTokenRecord> = {}): OpaqueTokenRecord {
+  return {
+    subject: 'usér-42 ✓',
+    clientId: 'web-app',
+    scope: ['read', 'write'],
+    claims: { iss: 'https://issuer.example', aud: ['api://a', 'api://b'], tenant: { id: 7, tags: ['x', 'ü'] } },
+    issuedAt: nowSeconds(),
+    expiresAt: nowSeconds() + 3600,
+    ...overrides,
+  };
+}
+
+/** A refresh token record in `familyId` using every field. */
+export function refreshRecord(familyId: string, overrides: Partial<RefreshTokenRecord> = {}): RefreshTokenRecord {
+  return {
+    familyId,
+    subject: 'usér-42 ✓',
+    clientId: 'web-app',
+    scope: ['read', 'offline_access'],
+    claims: { device_id: 'dev-1', amr: ['pwd', 'otp'] },
+    issuedAt: nowSeconds(),
+    expiresAt: nowSeconds() + 14 * 86400,
+    familyExpiresAt: nowSeconds() + 90 * 86400,
+    ...overrides,
+  };
+}
+
+/** Asserts that `promise` rejects with a Tessera error of `code` whose message matches `message`. */
+export async function expectError(promise: Promise<unknown>, code: string, message: RegExp): Promise<void> {
+  await expect(promise).rejects.toMatchObject({ code, message: expect.stringMatching(message) });
+}

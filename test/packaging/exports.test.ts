@@ -1,0 +1,69 @@
+// Every built package is importable both ways (ESM `import` and CommonJS `require`) through its `exports` map, from a
+// plain Node process (no vitest aliases), and each way exposes exactly the public names its TypeScript source does.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+interface PackageJson {
+  name: string;
+  exports?: Record<string, unknown>;
+}
+
+const packages = readdirSync(join(root, 'packages'))
+  .map((dir) => join(root, 'packages', dir))
+  .filter((dir) => existsSync(join(dir, 'package.json')))
+  .map((dir) => ({ dir, pkg: JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as PackageJson }));
+
+function codeSubpaths(pkg: PackageJson): string[] {
+  return Object.entries(pkg.exports ?? {})
+    .filter(([, target]) => typeof target === 'object' && target !== null)
+    .map(([subpath]) => subpath);
+}
+
+/** Runs a tiny script in a fresh Node process from the repo root and returns what it printed as JSON. */
+function inNode(script: string, type: 'module' | 'commonjs'): unknown {
+  const out = execFileSync(process.execPath, ['--input-type=' + type, '-e', script], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, NODE_OPTIONS: '' },
+  });
+  return JSON.parse(out);
+}
+
+describe.each(packages)('$pkg.name', ({ dir, pkg }) => {
+  it.each(codeSubpaths(pkg))('exposes the same public names via import and require for "%s"', async (subpath) => {
+    const specifier = subpath === '.' ? pkg.name : `${pkg.name}/${subpath.slice(2)}`;
+    const esm = inNode(
+      `const m = await import(${JSON.stringify(specifier)});` +
+        `console.log(JSON.stringify({ names: Object.keys(m).filter((k) => k !== 'default').sort(),` +
+        ` file: import.meta.resolve(${JSON.stringify(specifier)}) }))`,
+      'module',
+    ) as { names: string[]; file: string };
+    const cjs = inNode(
+      `const m = require(${JSON.stringify(specifier)});` +
+        `console.log(JSON.stringify({ names: Object.keys(m).filter((k) => k !== '__esModule').sort(),` +
+        ` file: require.resolve(${JSON.stringify(specifier)}) }))`,
+      'commonjs',
+    ) as { names: string[]; file: string };
+
+    expect(relative(dir, fileURLToPath(esm.file))).toMatch(/^dist\/.+\.mjs$/);
+    expect(relative(dir, cjs.file)).toMatch(/^dist\/.+\.cjs$/);
+    expect(cjs.names).toEqual(esm.names);
+    expect(esm.names.length).toBeGreaterThan(0);
+
+    // The built entry exposes exactly what its source entry exports.
+    const source = join(dir, 'src', relative(join(dir, 'dist'), fileURLToPath(esm.file)).replace(/\.mjs$/, '.ts'));
+    const fromSource = (await import(pathToFileURL(source).href)) as Record<string, unknown>;
+    expect(esm.names).toEqual(Object.keys(fromSource).sort());
+
+    // Types ship beside each build.
+    const types = fileURLToPath(esm.file).replace(/\.mjs$/, '.d.ts');
+    expect(existsSync(types), `${relative(root, types)} exists`).toBe(true);
+    expect(readFileSync(types, 'utf8')).toMatch(/export/);
+    expect(existsSync(join(dirname(types)))).toBe(true);
+  });
+});
