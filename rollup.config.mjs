@@ -1,6 +1,7 @@
 // One config for every package: each package's `exports` map says what to build. An export whose `import` target is
 // `./dist/<name>.mjs` is built from `src/<name>.ts` to ESM (`.mjs`), CommonJS (`.cjs`) and types (`.d.ts`), so adding
-// a package or an entry point needs no change here.
+// a package or an entry point needs no change here. Conditions may nest (`".": { "node": { "import": … }, "import": … }`
+// gives a Node flavour of an entry): every `import` found anywhere in the tree is an entry.
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
@@ -17,18 +18,38 @@ function packageDirs() {
     .filter((p) => existsSync(join(p, 'package.json')));
 }
 
-function entriesOf(pkgDir, pkg) {
-  const entries = [];
-  for (const [subpath, target] of Object.entries(pkg.exports ?? {})) {
-    if (typeof target !== 'object' || !target.import) continue;
-    const match = /^\.\/dist\/(.+)\.mjs$/.exec(target.import);
-    if (!match) throw new Error(`${pkg.name}: export "${subpath}" must point "import" at ./dist/<name>.mjs`);
-    const name = match[1];
-    const input = join(pkgDir, 'src', `${name}.ts`);
-    if (!existsSync(input)) throw new Error(`${pkg.name}: export "${subpath}" has no source file src/${name}.ts`);
-    entries.push({ name, input });
+/**
+ * Every `import` target in an export's condition tree, however deeply nested (`".": { node: { import } , import }`),
+ * with the condition path that leads to it (for error messages).
+ */
+function importTargets(target, path) {
+  if (typeof target !== 'object' || target === null) return [];
+  const found = typeof target.import === 'string' ? [{ path: [...path, 'import'], target }] : [];
+  for (const [condition, nested] of Object.entries(target)) {
+    if (condition !== 'import') found.push(...importTargets(nested, [...path, condition]));
   }
-  return entries;
+  return found;
+}
+
+function entriesOf(pkgDir, pkg) {
+  const entries = new Map();
+  for (const [subpath, conditions] of Object.entries(pkg.exports ?? {})) {
+    for (const { path, target } of importTargets(conditions, [])) {
+      const where = `export "${subpath}" (${path.join(' > ')})`;
+      const match = /^\.\/dist\/(.+)\.mjs$/.exec(target.import);
+      if (!match) throw new Error(`${pkg.name}: ${where} must point at ./dist/<name>.mjs`);
+      const name = match[1];
+      if (target.require !== undefined && target.require !== `./dist/${name}.cjs`) {
+        throw new Error(`${pkg.name}: ${where}: "require" beside it must be ./dist/${name}.cjs`);
+      }
+      const input = join(pkgDir, 'src', `${name}.ts`);
+      if (!existsSync(input)) throw new Error(`${pkg.name}: ${where} has no source file src/${name}.ts`);
+      // An entry is built as CommonJS only where the map offers it to `require` (ESM-only entries, such as a test
+      // suite importing vitest, have no `require` condition).
+      entries.set(name, { input, cjs: (entries.get(name)?.cjs ?? false) || target.require !== undefined });
+    }
+  }
+  return [...entries].map(([name, entry]) => ({ name, ...entry }));
 }
 
 function externalFor(pkg) {
@@ -51,6 +72,7 @@ for (const pkgDir of packageDirs()) {
   const entries = entriesOf(pkgDir, pkg);
   if (entries.length === 0) continue;
   const input = Object.fromEntries(entries.map((e) => [e.name, e.input]));
+  const cjsInput = Object.fromEntries(entries.filter((e) => e.cjs).map((e) => [e.name, e.input]));
   const external = externalFor(pkg);
   const onwarn = (warning, warn) => {
     if (warning.code === 'CIRCULAR_DEPENDENCY') throw new Error(`${pkg.name}: ${warning.message}`);
@@ -61,17 +83,23 @@ for (const pkgDir of packageDirs()) {
     external,
     onwarn,
     plugins: [esbuild({ target: 'es2022', tsconfig: join(root, 'tsconfig.json') })],
-    output: [
-      { dir: join(pkgDir, 'dist'), format: 'es', entryFileNames: '[name].mjs', chunkFileNames: 'chunks/[name]-[hash].mjs' },
-      {
+    output: { dir: join(pkgDir, 'dist'), format: 'es', entryFileNames: '[name].mjs', chunkFileNames: 'chunks/[name]-[hash].mjs' },
+  });
+  if (Object.keys(cjsInput).length > 0) {
+    configs.push({
+      input: cjsInput,
+      external,
+      onwarn,
+      plugins: [esbuild({ target: 'es2022', tsconfig: join(root, 'tsconfig.json') })],
+      output: {
         dir: join(pkgDir, 'dist'),
         format: 'cjs',
         entryFileNames: '[name].cjs',
         chunkFileNames: 'chunks/[name]-[hash].cjs',
         exports: 'named',
       },
-    ],
-  });
+    });
+  }
   configs.push({
     input,
     external,

@@ -24,6 +24,12 @@ function codeSubpaths(pkg: PackageJson): string[] {
     .map(([subpath]) => subpath);
 }
 
+/** Whether an export offers a `require` condition anywhere in its condition tree (ESM-only entries do not). */
+function offersRequire(target: unknown): boolean {
+  if (typeof target !== 'object' || target === null) return false;
+  return Object.entries(target).some(([condition, nested]) => condition === 'require' || offersRequire(nested));
+}
+
 /** Runs a tiny script in a fresh Node process from the repo root and returns what it printed as JSON. */
 function inNode(script: string, type: 'module' | 'commonjs'): unknown {
   const out = execFileSync(process.execPath, ['--input-type=' + type, '-e', script], {
@@ -35,7 +41,7 @@ function inNode(script: string, type: 'module' | 'commonjs'): unknown {
 }
 
 describe.each(packages)('$pkg.name', ({ dir, pkg }) => {
-  it.each(codeSubpaths(pkg))('exposes the same public names via import and require for "%s"', async (subpath) => {
+  it.each(codeSubpaths(pkg))('imports "%s" as ESM and CommonJS (where offered) with the public names of its source', async (subpath) => {
     const specifier = subpath === '.' ? pkg.name : `${pkg.name}/${subpath.slice(2)}`;
     const esm = inNode(
       `const m = await import(${JSON.stringify(specifier)});` +
@@ -43,17 +49,27 @@ describe.each(packages)('$pkg.name', ({ dir, pkg }) => {
         ` file: import.meta.resolve(${JSON.stringify(specifier)}) }))`,
       'module',
     ) as { names: string[]; file: string };
-    const cjs = inNode(
-      `const m = require(${JSON.stringify(specifier)});` +
-        `console.log(JSON.stringify({ names: Object.keys(m).filter((k) => k !== '__esModule').sort(),` +
-        ` file: require.resolve(${JSON.stringify(specifier)}) }))`,
-      'commonjs',
-    ) as { names: string[]; file: string };
-
     expect(relative(dir, fileURLToPath(esm.file))).toMatch(/^dist\/.+\.mjs$/);
-    expect(relative(dir, cjs.file)).toMatch(/^dist\/.+\.cjs$/);
-    expect(cjs.names).toEqual(esm.names);
     expect(esm.names.length).toBeGreaterThan(0);
+
+    if (offersRequire(pkg.exports?.[subpath])) {
+      const cjs = inNode(
+        `const m = require(${JSON.stringify(specifier)});` +
+          `console.log(JSON.stringify({ names: Object.keys(m).filter((k) => k !== '__esModule').sort(),` +
+          ` file: require.resolve(${JSON.stringify(specifier)}) }))`,
+        'commonjs',
+      ) as { names: string[]; file: string };
+      expect(relative(dir, cjs.file)).toMatch(/^dist\/.+\.cjs$/);
+      expect(cjs.names).toEqual(esm.names);
+    } else {
+      // An ESM-only entry says so to `require` with Node's own error, not with a crash inside the module.
+      const refused = inNode(
+        `try { require(${JSON.stringify(specifier)}); console.log('null') }` +
+          ` catch (e) { console.log(JSON.stringify(e.code)) }`,
+        'commonjs',
+      );
+      expect(refused).toBe('ERR_PACKAGE_PATH_NOT_EXPORTED');
+    }
 
     // The built entry exposes exactly what its source entry exports.
     const source = join(dir, 'src', relative(join(dir, 'dist'), fileURLToPath(esm.file)).replace(/\.mjs$/, '.ts'));

@@ -1,4 +1,4 @@
-export { parseDuration } from './duration.js';
+export { parseDuration, type ParseDurationOptions } from '../lib/duration.js';
 export { signJwt, type SignJwtOptions } from './sign-jwt.js';
 export { encryptJwe, type EncryptJweOptions } from './encrypt-jwe.js';
 export { signAndEncrypt, type SignAndEncryptOptions } from './sign-and-encrypt.js';

@@ -1,7 +1,7 @@
 import { base64url } from 'jose';
 import { TesseraArgumentError } from '../../errors.js';
 import type { JwtClaims } from '../../types.js';
-import { parseDuration } from '../duration.js';
+import { parseDuration } from '../../lib/duration.js';
 import type { SignJwtOptions } from '../sign-jwt.js';
 import { isPlainObject } from './encode.js';
 

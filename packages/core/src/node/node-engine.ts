@@ -1,0 +1,101 @@
+import { DecryptionError, SignatureError } from '../errors.js';
+import type { CompactJwe, CompactJws, DecryptLimits, VerificationEngine } from '../lib/engine.js';
+import { joseEngine } from '../lib/jose-engine.js';
+import type { TesseraKey } from '../types.js';
+import { inflate, isEnforceableLimit } from './inflate.js';
+import { nodeKeyOf } from './node-key.js';
+
+/** A view of `bytes` as a plain `Uint8Array`, the type the jose engine returns (no copy). */
+function plain(bytes: Buffer): Uint8Array {
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/**
+ * Decodes a segment the policy already proved canonical base64url. `Buffer.alloc` + `write` decodes once into memory
+ * of its own; `Buffer.from` could return a slice of the shared pool, whose `.buffer` holds other tokens' bytes.
+ */
+function decodeUnpooled(segment: string): Buffer {
+  const out = Buffer.alloc((segment.length * 3) >> 2);
+  out.write(segment, 'base64url');
+  return out;
+}
+
+function prepareKey(key: TesseraKey): void {
+  if (nodeKeyOf(key) === null) joseEngine.prepareKey?.(key);
+}
+
+async function verifyJws(jws: CompactJws, key: TesseraKey): Promise<Uint8Array> {
+  const prepared = nodeKeyOf(key);
+  // `crit` (and with it `b64: false`, RFC 7797) changes what is signed; those rare tokens keep jose's reading.
+  if (prepared?.kind !== 'jws' || prepared.alg !== jws.header.alg || jws.header.crit !== undefined) {
+    return joseEngine.verifyJws(jws, key);
+  }
+  const data = Buffer.from(`${jws.protectedB64}.${jws.payloadB64}`, 'latin1');
+  let valid: boolean;
+  try {
+    valid = prepared.check(data, Buffer.from(jws.signatureB64, 'base64url'));
+  } catch (cause) {
+    // OpenSSL refusing a signature outright (e.g. longer than the modulus) is a failed verification, as in jose.
+    throw new SignatureError(undefined, { cause });
+  }
+  if (!valid) throw new SignatureError();
+  return plain(decodeUnpooled(jws.payloadB64));
+}
+
+async function decryptJwe(jwe: CompactJwe, key: TesseraKey, limits: DecryptLimits): Promise<Uint8Array> {
+  const prepared = nodeKeyOf(key);
+  const { enc, zip } = jwe.header;
+  const decrypter = prepared?.kind === 'dir' && jwe.header.alg === 'dir' && typeof enc === 'string'
+    ? prepared.decrypters.get(enc)
+    : undefined;
+  // Anything off the common path — an encrypted key where `dir` has none, an IV or tag of the wrong size, `crit`, an
+  // unknown `zip`, a limit zlib cannot take — goes to jose: rare, and its answer is the one both engines must give.
+  if (decrypter === undefined || jwe.encryptedKeyB64 !== '' || jwe.header.crit !== undefined
+    || (zip !== undefined && (zip !== 'DEF' || !isEnforceableLimit(limits.maxInflatedSize)))) {
+    return joseEngine.decryptJwe(jwe, key, limits);
+  }
+  const iv = Buffer.from(jwe.ivB64, 'base64url');
+  const tag = Buffer.from(jwe.tagB64, 'base64url');
+  if (iv.length !== decrypter.ivBytes || tag.length === 0
+    || (decrypter.tagBytes !== undefined && tag.length !== decrypter.tagBytes)) {
+    return joseEngine.decryptJwe(jwe, key, limits);
+  }
+  const plaintext = decrypter.open(
+    Buffer.from(jwe.protectedB64, 'latin1'),
+    iv,
+    Buffer.from(jwe.ciphertextB64, 'base64url'),
+    tag,
+  );
+  if (plaintext === undefined) throw new DecryptionError();
+  return zip === undefined ? plaintext : inflate(plaintext, limits.maxInflatedSize);
+}
+
+/**
+ * The {@link VerificationEngine} for Node: node:crypto checks HS*, RS*, PS*, ES*, EdDSA signatures and opens `dir`
+ * JWEs (A*GCM, A*CBC-HS*) at native speed; every other key or algorithm (key agreement, key wrapping, private keys
+ * handed to a verifier, …) is passed to the jose engine unchanged. Both give the same verdict and error code on every
+ * token, which the differential suite checks.
+ *
+ * Keys become `KeyObject`s once — in {@link VerificationEngine.prepareKey} when a verifier is built, else on first
+ * use — and are cached per {@link TesseraKey} object.
+ *
+ * The Node build of `@tessera/core` installs it as the default; `TESSERA_ENGINE=jose` (or `engine: joseEngine`)
+ * forces jose.
+ *
+ * @throws {SignatureError} `signature_invalid` from `verifyJws` when the signature does not verify.
+ * @throws {DecryptionError} `decryption_failed` from `decryptJwe` when the ciphertext does not open.
+ * @throws {TokenFormatError} `token_too_large` from `decryptJwe` when a `zip: DEF` plaintext inflates past the cap.
+ * @see https://www.rfc-editor.org/rfc/rfc7518#section-3 (JWS algorithms)
+ * @see https://www.rfc-editor.org/rfc/rfc7518#section-5 (JWE content encryption)
+ * @example
+ * ```ts
+ * import { nodeEngine } from '@tessera/core/node'
+ * const verifier = createTokenVerifier({ keys: [key], engine: nodeEngine })
+ * ```
+ */
+export const nodeEngine: VerificationEngine = Object.freeze({
+  name: 'node',
+  prepareKey,
+  verifyJws,
+  decryptJwe,
+});

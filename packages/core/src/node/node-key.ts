@@ -1,0 +1,140 @@
+import { KeyObject, createSecretKey, type webcrypto } from 'node:crypto';
+import { CONTENT_KEY_BYTES, JWE_CONTENT_ALGORITHMS, type JweContentAlgorithm, type JwsAlgorithm } from '../algorithms.js';
+import type { TesseraKey } from '../types.js';
+import { cbcHmacDecrypter } from './aes-cbc-hmac.js';
+import { gcmDecrypter } from './aes-gcm.js';
+import type { ContentDecrypter } from './content-decrypter.js';
+import { ECDSA_CURVES, ecdsaCheck } from './ecdsa.js';
+import { eddsaCheck } from './eddsa.js';
+import { hmacCheck } from './hmac.js';
+import { rsaCheck } from './rsa.js';
+import type { SignatureCheck } from './signature-check.js';
+
+/** A key in node:crypto form: a signature check for a JWS key, or content decrypters for a `dir` key. */
+export type NodeKey =
+  | { readonly kind: 'jws'; readonly alg: JwsAlgorithm; readonly check: SignatureCheck }
+  | { readonly kind: 'dir'; readonly decrypters: ReadonlyMap<string, ContentDecrypter> };
+
+/**
+ * What jose requires of a `CryptoKey` for each JWS `alg` (its `checkCryptoKey`): the algorithm name, hash or curve.
+ * A key that jose would refuse is not converted, so the jose engine gets it and answers exactly as it always does.
+ */
+const EXPECTED: Readonly<Record<JwsAlgorithm, { name: string; hash?: string; namedCurve?: string }>> = Object.freeze({
+  HS256: { name: 'HMAC', hash: 'SHA-256' },
+  HS384: { name: 'HMAC', hash: 'SHA-384' },
+  HS512: { name: 'HMAC', hash: 'SHA-512' },
+  RS256: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
+  RS384: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-384' },
+  RS512: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-512' },
+  PS256: { name: 'RSA-PSS', hash: 'SHA-256' },
+  PS384: { name: 'RSA-PSS', hash: 'SHA-384' },
+  PS512: { name: 'RSA-PSS', hash: 'SHA-512' },
+  ES256: { name: 'ECDSA', namedCurve: 'P-256' },
+  ES384: { name: 'ECDSA', namedCurve: 'P-384' },
+  ES512: { name: 'ECDSA', namedCurve: 'P-521' },
+  EdDSA: { name: 'Ed25519' },
+});
+
+interface CryptoKeyAlgorithmShape {
+  name?: unknown;
+  hash?: { name?: unknown };
+  namedCurve?: unknown;
+  modulusLength?: unknown;
+}
+
+/** The `KeyObject` of a verification `CryptoKey` jose would accept for `alg`, or `undefined` when it would not. */
+function verifyKeyObject(alg: JwsAlgorithm, key: CryptoKey, type: 'secret' | 'public'): KeyObject | undefined {
+  const expected = EXPECTED[alg];
+  const algorithm = key.algorithm as CryptoKeyAlgorithmShape;
+  if (key.type !== type || !key.usages.includes('verify') || algorithm.name !== expected.name) return undefined;
+  if (expected.hash !== undefined && algorithm.hash?.name !== expected.hash) return undefined;
+  if (expected.namedCurve !== undefined && algorithm.namedCurve !== expected.namedCurve) return undefined;
+  // jose refuses RSA keys under 2048 bits for RS*/PS* (its checkModulusLength).
+  if (expected.name.startsWith('RSA') && !(typeof algorithm.modulusLength === 'number' && algorithm.modulusLength >= 2048)) {
+    return undefined;
+  }
+  return KeyObject.from(key as unknown as webcrypto.CryptoKey);
+}
+
+function jwsCheck(alg: JwsAlgorithm, key: TesseraKey): SignatureCheck | undefined {
+  const material = key.key;
+  switch (alg) {
+    case 'HS256': case 'HS384': case 'HS512': {
+      if (key.type !== 'secret') return undefined;
+      // An empty HMAC key is refused by WebCrypto's importKey; leave it to jose to say so.
+      if (material instanceof Uint8Array) return material.length === 0 ? undefined : hmacCheck(alg, createSecretKey(material));
+      const keyObject = verifyKeyObject(alg, material, 'secret');
+      return keyObject && hmacCheck(alg, keyObject);
+    }
+    case 'RS256': case 'RS384': case 'RS512': case 'PS256': case 'PS384': case 'PS512': {
+      const keyObject = material instanceof Uint8Array ? undefined : verifyKeyObject(alg, material, 'public');
+      return keyObject && rsaCheck(alg, keyObject);
+    }
+    case 'ES256': case 'ES384': case 'ES512': {
+      const keyObject = material instanceof Uint8Array ? undefined : verifyKeyObject(alg, material, 'public');
+      return keyObject?.asymmetricKeyDetails?.namedCurve === ECDSA_CURVES[alg].openssl ? ecdsaCheck(alg, keyObject) : undefined;
+    }
+    case 'EdDSA': {
+      const keyObject = material instanceof Uint8Array ? undefined : verifyKeyObject(alg, material, 'public');
+      return keyObject?.asymmetricKeyType === 'ed25519' ? eddsaCheck(keyObject) : undefined;
+    }
+  }
+}
+
+/**
+ * Decrypters for the key's own `enc` (or, for a key bound to none, every `enc` its size fits). A header naming another
+ * `enc` finds no decrypter and goes to jose, which has the last word on such odd pairings.
+ */
+function dirDecrypters(secret: Uint8Array, bound: JweContentAlgorithm | undefined): Map<string, ContentDecrypter> {
+  // A Map, not an object: a header `enc` of "constructor" or "__proto__" must find nothing.
+  const decrypters = new Map<string, ContentDecrypter>();
+  for (const enc of JWE_CONTENT_ALGORITHMS) {
+    if (CONTENT_KEY_BYTES[enc] !== secret.length || (bound !== undefined && bound !== enc)) continue;
+    decrypters.set(enc, enc.endsWith('GCM')
+      ? gcmDecrypter(enc as 'A128GCM' | 'A192GCM' | 'A256GCM', createSecretKey(secret))
+      : cbcHmacDecrypter(enc as 'A128CBC-HS256' | 'A192CBC-HS384' | 'A256CBC-HS512', secret));
+  }
+  return decrypters;
+}
+
+/**
+ * Converts a {@link TesseraKey} to node:crypto form, or returns `undefined` when this engine leaves the key to jose:
+ * key management other than `dir`, private or mismatched keys, a `CryptoKey` for `dir`, anything jose would refuse.
+ *
+ * @param key - The imported key.
+ * @returns The node form, or `undefined` to delegate.
+ */
+export function prepareNodeKey(key: TesseraKey): NodeKey | undefined {
+  try {
+    if (key.alg === 'dir') {
+      const secret = key.key;
+      if (key.type !== 'secret' || key.use !== 'enc' || !(secret instanceof Uint8Array)) return undefined;
+      const decrypters = dirDecrypters(secret, key.enc);
+      return decrypters.size === 0 ? undefined : Object.freeze({ kind: 'dir', decrypters });
+    }
+    if (key.use !== 'sig' || key.alg.startsWith('RSA-') || key.alg.startsWith('ECDH')) return undefined;
+    const alg = key.alg as JwsAlgorithm;
+    const check = jwsCheck(alg, key);
+    return check === undefined ? undefined : Object.freeze({ kind: 'jws', alg, check });
+  } catch {
+    // Whatever node:crypto cannot take (an exotic key), jose still decides about.
+    return undefined;
+  }
+}
+
+const cache = new WeakMap<TesseraKey, NodeKey | null>();
+
+/**
+ * The node form of `key`, converted on first use and cached per key object (`null` when the key is left to jose).
+ *
+ * @param key - The imported key.
+ * @returns The cached node form, or `null`.
+ */
+export function nodeKeyOf(key: TesseraKey): NodeKey | null {
+  let prepared = cache.get(key);
+  if (prepared === undefined) {
+    prepared = prepareNodeKey(key) ?? null;
+    cache.set(key, prepared);
+  }
+  return prepared;
+}

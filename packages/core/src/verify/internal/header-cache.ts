@@ -1,0 +1,40 @@
+import type { JoseHeader } from '../../types.js';
+
+/** Distinct headers kept per kind; an issuer uses a handful (one per key and `typ`), so this is plenty. */
+const LIMIT = 32;
+/** Longer protected headers (an embedded `jwk`, an `x5c` chain) are not worth keeping: real ones are ~100 bytes. */
+const MAX_LENGTH = 1024;
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const member of Object.values(value)) deepFreeze(member);
+  }
+  return value;
+}
+
+/**
+ * Protected headers that already passed this verifier's header rules on a token that then verified, by their exact
+ * base64url text. Tokens from one issuer repeat the same header, so decoding, strict parsing and checking it again
+ * is pure overhead on the hot path. Only verified tokens add entries, so a stream of forged headers cannot churn
+ * it; remembered headers are deeply frozen because every later result shares them (so every header a verifier
+ * returns is frozen, cached or not).
+ */
+export class HeaderCache {
+  readonly #jws = new Map<string, JoseHeader>();
+  readonly #jwe = new Map<string, JoseHeader>();
+
+  /** The checked header for this exact protected segment, if a verified token had it. */
+  get(kind: 'jws' | 'jwe', protectedB64: string): JoseHeader | undefined {
+    return (kind === 'jws' ? this.#jws : this.#jwe).get(protectedB64);
+  }
+
+  /** Remembers (and freezes) a header after a token carrying it verified. */
+  remember(kind: 'jws' | 'jwe', protectedB64: string, header: JoseHeader): void {
+    deepFreeze(header);
+    const map = kind === 'jws' ? this.#jws : this.#jwe;
+    if (protectedB64.length > MAX_LENGTH || map.has(protectedB64)) return;
+    if (map.size >= LIMIT) map.clear();
+    map.set(protectedB64, header);
+  }
+}

@@ -1,0 +1,196 @@
+import {
+  JWE_CONTENT_ALGORITHMS,
+  JWE_KEY_ALGORITHMS,
+  isJweContentAlgorithm,
+  isJweKeyAlgorithm,
+  isJwsAlgorithm,
+} from '../../algorithms.js';
+import { TesseraArgumentError } from '../../errors.js';
+import { parseDuration } from '../../lib/duration.js';
+import type { DecryptLimits, VerificationEngine } from '../../lib/engine.js';
+import { getDefaultEngine } from '../../lib/default-engine.js';
+import type { KeyResolver } from '../../types.js';
+import type { VerifyOptions } from '../verify-options.js';
+import { normalizeMediaType } from './media-type.js';
+import { resolveKeysOption, type KeySource } from './resolve-keys-option.js';
+
+/** Verify-side durations may be fractional (a 0.5 s clock tolerance is meaningful). */
+const FRACTIONAL = Object.freeze({ wholeSeconds: false });
+
+/** Verify options after validation: plain, frozen fields the hot path reads without further checks. */
+export interface Policy {
+  readonly keys: KeyResolver | undefined;
+  readonly decryptionKeys: KeyResolver | undefined;
+  readonly algorithms: ReadonlySet<string>;
+  readonly keyManagementAlgorithms: ReadonlySet<string>;
+  readonly contentEncryptionAlgorithms: ReadonlySet<string>;
+  readonly allowCompression: boolean;
+  /** Normalized (see {@link normalizeMediaType}) expected `typ` values. */
+  readonly typ: ReadonlySet<string> | undefined;
+  readonly issuer: readonly string[] | undefined;
+  readonly audience: readonly string[] | undefined;
+  readonly subject: string | undefined;
+  readonly subjectClaim: string;
+  readonly requireExp: boolean;
+  readonly maxTokenAge: number | undefined;
+  readonly clockTolerance: number;
+  readonly requiredClaims: readonly string[];
+  readonly maxTokenSize: number;
+  readonly limits: DecryptLimits;
+  readonly currentDate: (() => Date) | undefined;
+  readonly engine: VerificationEngine;
+  readonly critical: ReadonlySet<string>;
+  readonly requireSignedJwe: boolean;
+}
+
+const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
+  'keys', 'decryptionKeys', 'algorithms', 'keyManagementAlgorithms', 'contentEncryptionAlgorithms',
+  'allowCompression', 'typ', 'issuer', 'audience', 'subject', 'subjectClaim', 'requireExp', 'maxTokenAge',
+  'clockTolerance', 'requiredClaims', 'maxTokenSize', 'maxInflatedSize', 'currentDate', 'engine', 'critical',
+  'requireSignedJwe',
+]);
+
+/** Remote key sets hold public keys, so a resolver that lists nothing yet is trusted with these by default. */
+const ASYMMETRIC_JWS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
+
+/** Header parameters RFC 7515/7516/7518 define; `crit` must not name them (RFC 7515 §4.1.11). */
+const REGISTERED_HEADERS: ReadonlySet<string> = new Set([
+  'alg', 'jku', 'jwk', 'kid', 'x5u', 'x5c', 'x5t', 'x5t#S256', 'typ', 'cty', 'crit', 'enc', 'zip', 'epk', 'apu',
+  'apv', 'iv', 'tag', 'p2s', 'p2c',
+]);
+
+function bool(value: unknown, name: string, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw new TesseraArgumentError(`"${name}" must be a boolean`);
+  return value;
+}
+
+function positiveInteger(value: unknown, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || (value as number) < 1) {
+    throw new TesseraArgumentError(`"${name}" must be a positive integer`);
+  }
+  return value as number;
+}
+
+function nonEmptyString(value: unknown, name: string): string {
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new TesseraArgumentError(`"${name}" must be a non-empty string`);
+  }
+  return value;
+}
+
+/** A string or a non-empty array of strings, as an array; undefined stays undefined. */
+function stringList(value: unknown, name: string, allowEmpty = false): readonly string[] | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'string') return Object.freeze([nonEmptyString(value, name)]);
+  if (!Array.isArray(value) || (value.length === 0 && !allowEmpty)) {
+    throw new TesseraArgumentError(`"${name}" must be a non-empty string or a non-empty array of strings`);
+  }
+  return Object.freeze(value.map((item: unknown, i) => nonEmptyString(item, `${name}[${i}]`)));
+}
+
+function algorithmSet(value: unknown, name: string, supported: (alg: unknown) => boolean): ReadonlySet<string> {
+  const list = stringList(value, name) ?? [];
+  list.forEach((alg, i) => {
+    if (alg.toLowerCase() === 'none') {
+      throw new TesseraArgumentError(`"${name}" must not contain "none": unsecured tokens are never accepted`);
+    }
+    if (!supported(alg)) throw new TesseraArgumentError(`"${name}[${i}]" is not an algorithm Tessera supports`);
+  });
+  return new Set(list);
+}
+
+function defaultAlgorithms(source: KeySource | undefined): ReadonlySet<string> {
+  if (source === undefined) return new Set();
+  if (source.listed.length === 0 && source.dynamic) return new Set(ASYMMETRIC_JWS);
+  return new Set(source.listed.map((key) => key.alg));
+}
+
+function criticalSet(value: unknown): ReadonlySet<string> {
+  const list = stringList(value, 'critical', true) ?? [];
+  for (const name of list) {
+    if (name === 'b64') {
+      throw new TesseraArgumentError('"critical" must not contain "b64": unencoded payloads (RFC 7797) are not supported');
+    }
+    if (REGISTERED_HEADERS.has(name)) {
+      throw new TesseraArgumentError(`"critical" must not contain the registered header "${name}"`);
+    }
+  }
+  return new Set(list);
+}
+
+function engineOption(value: unknown): VerificationEngine {
+  if (value === undefined) return getDefaultEngine();
+  const engine = value as Partial<Record<keyof VerificationEngine, unknown>> | null;
+  if (
+    typeof engine !== 'object' || engine === null || typeof engine.name !== 'string' ||
+    typeof engine.verifyJws !== 'function' || typeof engine.decryptJwe !== 'function' ||
+    (engine.prepareKey !== undefined && typeof engine.prepareKey !== 'function')
+  ) {
+    throw new TesseraArgumentError('"engine" must be a VerificationEngine (name, verifyJws, decryptJwe)');
+  }
+  return value as VerificationEngine;
+}
+
+/**
+ * Validates verify options once and returns the frozen policy; prepares every key the sources list with the engine.
+ *
+ * @throws {TesseraArgumentError} `invalid_argument` naming the first bad or unknown option.
+ */
+export function resolvePolicy(options: VerifyOptions): Policy {
+  if (typeof options !== 'object' || options === null) throw new TesseraArgumentError('"options" must be an object');
+  for (const name of Object.keys(options)) {
+    if (!KNOWN_OPTIONS.has(name)) throw new TesseraArgumentError(`unknown option "${name}"`);
+  }
+  const keys = resolveKeysOption(options.keys, 'keys', 'sig');
+  const decryptionKeys = resolveKeysOption(options.decryptionKeys, 'decryptionKeys', 'enc');
+  if (keys === undefined && decryptionKeys === undefined) {
+    throw new TesseraArgumentError('"keys" or "decryptionKeys" is required');
+  }
+  const typ = stringList(options.typ, 'typ');
+  const currentDate = options.currentDate;
+  if (currentDate !== undefined && typeof currentDate !== 'function') {
+    throw new TesseraArgumentError('"currentDate" must be a function returning a Date');
+  }
+  const engine = engineOption(options.engine);
+  const policy: Policy = Object.freeze({
+    keys: keys?.resolver,
+    decryptionKeys: decryptionKeys?.resolver,
+    algorithms:
+      options.algorithms === undefined
+        ? defaultAlgorithms(keys)
+        : algorithmSet(options.algorithms, 'algorithms', isJwsAlgorithm),
+    keyManagementAlgorithms: algorithmSet(
+      options.keyManagementAlgorithms ?? JWE_KEY_ALGORITHMS,
+      'keyManagementAlgorithms',
+      isJweKeyAlgorithm,
+    ),
+    contentEncryptionAlgorithms: algorithmSet(
+      options.contentEncryptionAlgorithms ?? JWE_CONTENT_ALGORITHMS,
+      'contentEncryptionAlgorithms',
+      isJweContentAlgorithm,
+    ),
+    allowCompression: bool(options.allowCompression, 'allowCompression', true),
+    typ: typ === undefined ? undefined : new Set(typ.map(normalizeMediaType)),
+    issuer: stringList(options.issuer, 'issuer'),
+    audience: stringList(options.audience, 'audience'),
+    subject: options.subject === undefined ? undefined : nonEmptyString(options.subject, 'subject'),
+    subjectClaim: options.subjectClaim === undefined ? 'sub' : nonEmptyString(options.subjectClaim, 'subjectClaim'),
+    requireExp: bool(options.requireExp, 'requireExp', true),
+    maxTokenAge: options.maxTokenAge === undefined ? undefined : parseDuration(options.maxTokenAge, 'maxTokenAge', FRACTIONAL),
+    clockTolerance: options.clockTolerance === undefined ? 0 : parseDuration(options.clockTolerance, 'clockTolerance', FRACTIONAL),
+    requiredClaims: stringList(options.requiredClaims, 'requiredClaims', true) ?? Object.freeze([]),
+    maxTokenSize: positiveInteger(options.maxTokenSize, 'maxTokenSize', 8192),
+    limits: Object.freeze({ maxInflatedSize: positiveInteger(options.maxInflatedSize, 'maxInflatedSize', 262_144) }),
+    currentDate,
+    engine,
+    critical: criticalSet(options.critical),
+    requireSignedJwe: bool(options.requireSignedJwe, 'requireSignedJwe', false),
+  });
+  if (engine.prepareKey !== undefined) {
+    for (const key of keys?.listed ?? []) engine.prepareKey(key);
+    for (const key of decryptionKeys?.listed ?? []) engine.prepareKey(key);
+  }
+  return policy;
+}

@@ -1,0 +1,102 @@
+import { TokenFormatError, TokenHeaderError } from '../../errors.js';
+import type { CompactJwe, CompactJws } from '../../lib/engine.js';
+import { decodeUtf8, parseStrictJsonObject } from '../../lib/strict-json.js';
+import type { JoseHeader, JwtClaims, TesseraKey } from '../../types.js';
+import type { VerifiedToken } from '../verified-token.js';
+import { checkClaims } from './check-claims.js';
+import type { HeaderCache } from './header-cache.js';
+import { checkJweHeader, checkJwsHeader, checkTyp } from './check-header.js';
+import { normalizeMediaType } from './media-type.js';
+import { parseCompact } from './parse-compact.js';
+import type { Policy } from './policy.js';
+import { withCandidateKeys } from './with-candidate-keys.js';
+
+interface Signed {
+  readonly payload: JwtClaims;
+  readonly header: JoseHeader;
+  readonly key: TesseraKey;
+}
+
+function parseClaims(text: string): JwtClaims {
+  return parseStrictJsonObject(text, 'token payload') as JwtClaims;
+}
+
+/** Header rules, key selection, signature, then the payload as a strict JSON object (claims are checked by callers). */
+async function verifySigned(
+  policy: Policy,
+  headers: HeaderCache,
+  jws: CompactJws & { cached: boolean },
+): Promise<Signed> {
+  const header = jws.header;
+  if (!jws.cached) {
+    checkJwsHeader(header, policy);
+    checkTyp(header, policy);
+  }
+  const engine = policy.engine;
+  const { bytes, key } = await withCandidateKeys(policy.keys, header, 'sig', (candidate) =>
+    engine.verifyJws(jws, candidate),
+  );
+  if (!jws.cached) headers.remember('jws', jws.protectedB64, header);
+  return { payload: parseClaims(decodeUtf8(bytes, 'token payload')), header, key };
+}
+
+/** True when the text is a JSON object rather than a compact JWS (whose first character is base64url). */
+function startsLikeJsonObject(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x7b) return true;
+    if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) return false;
+  }
+  return false;
+}
+
+async function openEncrypted(
+  policy: Policy,
+  headers: HeaderCache,
+  jwe: CompactJwe & { cached: boolean },
+): Promise<VerifiedToken> {
+  const header = jwe.header;
+  if (!jwe.cached) checkJweHeader(header, policy);
+  const engine = policy.engine;
+  const limits = policy.limits;
+  const { bytes, key: decryptionKey } = await withCandidateKeys(policy.decryptionKeys, header, 'enc', (candidate) =>
+    engine.decryptJwe(jwe, candidate, limits),
+  );
+  if (!jwe.cached) headers.remember('jwe', jwe.protectedB64, header);
+  const text = decodeUtf8(bytes, 'decrypted token');
+  const cty = header.cty;
+  if ((cty !== undefined && normalizeMediaType(cty) === 'jwt') || !startsLikeJsonObject(text)) {
+    // The plaintext is bounded by the token size or maxInflatedSize already, so no second size cap.
+    const inner = parseCompact(text, Number.POSITIVE_INFINITY, headers);
+    if (inner.kind !== 'jws') throw new TokenFormatError('decrypted token is not a compact JWS');
+    const signed = await verifySigned(policy, headers, inner);
+    checkClaims(signed.payload, policy);
+    return { ...signed, format: 'nested', encryptionHeader: header, decryptionKey };
+  }
+  if (policy.requireSignedJwe) {
+    throw new TokenHeaderError('cty', 'encrypted token must contain a signed JWT (requireSignedJwe)');
+  }
+  if (header.alg !== 'dir') {
+    // Anyone holding the recipient's public key can produce this ciphertext: it proves nothing about the issuer.
+    throw new TokenHeaderError('cty', `encrypted token under "${header.alg}" must contain a signed JWT`);
+  }
+  checkTyp(header, policy);
+  const payload = parseClaims(text);
+  checkClaims(payload, policy);
+  return { payload, header, format: 'jwe', encryptionHeader: header, key: decryptionKey, decryptionKey };
+}
+
+/**
+ * The verification pipeline every engine shares: size cap, strict split and header decode, header rules, key
+ * selection, signature or decryption (via the engine), nested JWS, then the claims policy. `headers` is the
+ * verifier's cache of protected headers already checked under `policy`.
+ *
+ * @throws {TesseraError} with a stable code for every way a token can be bad.
+ */
+export async function verifyCompact(policy: Policy, headers: HeaderCache, token: unknown): Promise<VerifiedToken> {
+  const parsed = parseCompact(token, policy.maxTokenSize, headers);
+  if (parsed.kind === 'jwe') return openEncrypted(policy, headers, parsed);
+  const signed = await verifySigned(policy, headers, parsed);
+  checkClaims(signed.payload, policy);
+  return { payload: signed.payload, header: signed.header, format: 'jws', key: signed.key };
+}

@@ -1,0 +1,150 @@
+/**
+ * The generated part of the differential corpus: verifier contexts over the fixture keys, and base tokens for every
+ * algorithm Tessera verifies (JWS for each `alg`; `dir` JWE for each `enc`, plain, compressed and nested; nested JWE
+ * under RSA-OAEP-256 and ECDH-ES*). Each base keeps the means to re-sign an edited header or payload, so mutations
+ * also reach the code behind the signature check.
+ */
+import { JWE_CONTENT_ALGORITHMS, JWS_ALGORITHMS, type JweContentAlgorithm } from '../../src/algorithms.js';
+import type { VerificationEngine } from '../../src/lib/engine.js';
+import type { TesseraKey } from '../../src/types.js';
+import type { VerifyOptions } from '../../src/verify/verify-options.js';
+import { verifierPair, type VerifierPair } from './compare.js';
+import { kidOf, loadKeySets, type KeySet, type SuiteKey } from './keys.js';
+import { encryptDirRaw, encryptTo, signRaw, type Part } from './mint.js';
+import type { Rng } from './rng.js';
+
+/** The fixed "now" of every context: 2023-11-14T22:13:20Z. */
+export const NOW = 1_700_000_000;
+
+/** A token to mutate, the context it verifies in, and how to make another one like it. */
+export interface Base {
+  readonly label: string;
+  readonly token: string;
+  readonly context: VerifierPair;
+  /** Cost class: mutations are spread so that slow algorithms do not dominate the run time. */
+  readonly weight: number;
+  /** Signs (or encrypts) new header and payload bytes the way this base was made. */
+  readonly remint?: (header: Part, payload: Part, rng: Rng) => string;
+  /** Header and payload this base was made from (objects), for edits. */
+  readonly header: Record<string, unknown>;
+  readonly payload: Part;
+  /** For a nested base: the inner JWS as a base of its own (re-wrapped by {@link Base.remint}). */
+  readonly inner?: Base;
+}
+
+/** The verifier contexts the generated corpus runs in. */
+export interface Contexts {
+  /** Every fixture key of set `a` with its kid; `crit` extension `urn:example:ext` understood; small inflate cap. */
+  readonly main: VerifierPair;
+  /** Like main, plus issuer, audience, typ, required jti, max age and requireSignedJwe. */
+  readonly strict: VerifierPair;
+  /** Set `b`: the same kids and algorithms, other key material (every token is under a wrong key). */
+  readonly wrongKey: VerifierPair;
+  /** Unnamed keys of set `b` then set `a`: every token has two candidates, the wrong one first. */
+  readonly candidates: VerifierPair;
+}
+
+/** The claims of a typical access token at {@link NOW}. */
+export function claimsAt(n: number): Record<string, unknown> {
+  return {
+    iss: 'https://issuer.example', sub: `user-${n}`, aud: 'api', exp: NOW + 3600, nbf: NOW - 60, iat: NOW - 60,
+    jti: `jti-${n}`, scope: 'read write',
+  };
+}
+
+const sigKeys = (set: KeySet, pick: (k: SuiteKey) => TesseraKey): TesseraKey[] =>
+  [...set.values()].filter((k) => k.key.use === 'sig').map(pick);
+const encKeys = (set: KeySet, pick: (k: SuiteKey) => TesseraKey): TesseraKey[] =>
+  [...set.values()].filter((k) => k.key.use === 'enc').map(pick);
+
+/** Builds the four contexts over both key sets. */
+export function buildContexts(a: KeySet, b: KeySet, node: VerificationEngine, jose: VerificationEngine): Contexts {
+  const base: VerifyOptions = {
+    currentDate: () => new Date(NOW * 1000),
+    critical: ['urn:example:ext'],
+    maxInflatedSize: 4096,
+  };
+  const named = (set: KeySet): VerifyOptions => ({ ...base, keys: sigKeys(set, (k) => k.key), decryptionKeys: encKeys(set, (k) => k.key) });
+  return {
+    main: verifierPair('main', named(a), node, jose),
+    strict: verifierPair('strict', {
+      ...named(a), issuer: 'https://issuer.example', audience: 'api', typ: 'at+jwt', requiredClaims: ['jti'],
+      maxTokenAge: '2h', requireSignedJwe: true,
+    }, node, jose),
+    wrongKey: verifierPair('wrong-key', named(b), node, jose),
+    candidates: verifierPair('candidates', {
+      ...base,
+      keys: [...sigKeys(b, (k) => k.unnamed), ...sigKeys(a, (k) => k.unnamed)],
+      decryptionKeys: [...encKeys(b, (k) => k.unnamed), ...encKeys(a, (k) => k.unnamed)],
+    }, node, jose),
+  };
+}
+
+/** Relative cost of one verification per JWS alg (P-521 and RSA are the slow ones). */
+function weightOf(alg: string): number {
+  if (alg === 'ES512' || alg === 'ES384') return 1;
+  if (alg.startsWith('RS') || alg.startsWith('PS') || alg === 'ES256') return 3;
+  return 10;
+}
+
+function jwsBase(key: SuiteKey, context: VerifierPair, header: Record<string, unknown>, payload: Part, label: string): Base {
+  return {
+    label, context, header, payload, weight: weightOf(key.alg),
+    token: signRaw(key, header, payload),
+    remint: (h, p) => signRaw(key, h, p),
+  };
+}
+
+/** Builds every generated base token in the main context. */
+export async function generatedBases(a: KeySet, contexts: Contexts, rng: Rng): Promise<Base[]> {
+  const bases: Base[] = [];
+  const { main } = contexts;
+  const key = (kid: string): SuiteKey => a.get(kid) as SuiteKey;
+  let n = 0;
+  for (const alg of JWS_ALGORITHMS) {
+    bases.push(jwsBase(key(alg), main, { alg, kid: alg, typ: 'at+jwt' }, claimsAt(n++), `jws ${alg}`));
+    bases.push(jwsBase(key(alg), main, { alg }, claimsAt(n++), `jws ${alg} no kid`));
+  }
+  const inners = JWS_ALGORITHMS.map((alg) => jwsBase(key(alg), main, { alg, kid: alg, typ: 'at+jwt' }, claimsAt(n++), `inner ${alg}`));
+  JWE_CONTENT_ALGORITHMS.forEach((enc: JweContentAlgorithm, i) => {
+    const dir = key(kidOf('dir', enc));
+    const remint = (h: Part, p: Part, r: Rng): string => encryptDirRaw(dir, h, p, r.bytes(16));
+    const zipped = (h: Part, p: Part, r: Rng): string => encryptDirRaw(dir, h, p, r.bytes(16), true);
+    const kid = dir.kid;
+    const plain = { alg: 'dir', enc, kid, typ: 'at+jwt' };
+    const zip = { alg: 'dir', enc, kid, zip: 'DEF' };
+    const nested = { alg: 'dir', enc, kid, cty: 'JWT' };
+    const claims = claimsAt(n++);
+    const big = { ...claimsAt(n++), filler: 'abc'.repeat(300) };
+    const inner = inners[(i * 5) % inners.length] as Base;
+    bases.push({ label: `dir ${enc}`, context: main, header: plain, payload: claims, weight: 10, token: remint(plain, claims, rng), remint });
+    bases.push({ label: `dir ${enc} zip`, context: main, header: zip, payload: big, weight: 10, token: zipped(zip, big, rng), remint: zipped });
+    bases.push({
+      label: `dir ${enc} nested ${inner.header.alg as string}`, context: main, header: nested, payload: inner.token, inner,
+      weight: Math.min(10, inner.weight), token: remint(nested, inner.token, rng), remint,
+    });
+  });
+  const agreement = ['RSA-OAEP-256', 'ECDH-ES', 'ECDH-ES+A128KW', 'ECDH-ES+A256KW'];
+  for (const [i, alg] of agreement.entries()) {
+    for (const enc of [JWE_CONTENT_ALGORITHMS[i] as string, JWE_CONTENT_ALGORITHMS[5 - i] as string]) {
+      const inner = inners[(i * 3 + enc.length) % inners.length] as Base;
+      const header = { enc, kid: alg, cty: 'JWT' };
+      bases.push({
+        label: `${alg} ${enc} nested ${inner.header.alg as string}`, context: main, header, payload: inner.token,
+        weight: 1, token: await encryptTo(key(alg), header, inner.token),
+      });
+    }
+  }
+  return bases;
+}
+
+/** Loads the fixture keys and builds contexts and generated bases in one go. */
+export async function generatedCorpus(node: VerificationEngine, jose: VerificationEngine, rng: Rng): Promise<{
+  keys: { a: KeySet; b: KeySet };
+  contexts: Contexts;
+  bases: Base[];
+}> {
+  const keys = await loadKeySets();
+  const contexts = buildContexts(keys.a, keys.b, node, jose);
+  return { keys, contexts, bases: await generatedBases(keys.a, contexts, rng) };
+}

@@ -1,0 +1,241 @@
+/**
+ * Peer → core: tokens made by python-jose, PyJWT, jwcrypto, the jwt_encrypt module, the JWE service and go-jose, in
+ * each reference system's configuration, read by core's verifier.
+ */
+import {
+  type JweContentAlgorithm, type JwsAlgorithm, type VerifyOptions, importPem, importSecret,
+} from '@tessera/core';
+import { expect } from 'vitest';
+import {
+  AUD, type InboundCase, ISS, type MakeVerifier, STD_CLAIMS, expectDeparture, expectLenient, expectOk, headerOf,
+} from './cases.js';
+import type { DepartureId } from './departures.js';
+import {
+  ALL_JWS, ECDH_CURVES, ENC_KEY_ALGS, ENCS, type EncFixture, type InteropKeys, PYTHON_JOSE_JWS,
+} from './fixtures.js';
+import { moduleCases, serviceCases } from './inbound-legacy.js';
+
+const ZIPS = [undefined, 'DEF'] as const;
+const zipName = (zip: 'DEF' | undefined) => (zip === undefined ? '' : '+DEF');
+
+function verifier(make: MakeVerifier, keys: VerifyOptions['keys'], extra: Omit<VerifyOptions, 'keys'> = {}) {
+  return make({ keys, issuer: ISS, audience: AUD, ...extra });
+}
+
+/** What the peer's producer needs to put the key's kid in the header (asymmetric keys only). */
+function kidHeader(kid: string | undefined): Record<string, string> {
+  return kid === undefined ? {} : { kid };
+}
+
+function jwsCase(producer: string, lib: string, alg: JwsAlgorithm): InboundCase {
+  const id = `in:${lib}:jws:${alg}`;
+  return {
+    producer,
+    format: `JWS ${alg}`,
+    runner: lib === 'go' ? 'go' : 'python',
+    job: (k) => {
+      const f = k.sig[alg];
+      if (lib === 'go') return { id, op: 'sign', alg, kid: f.kid, key: { jwk: f.priv.jwk }, claims: STD_CLAIMS };
+      return { id, op: 'sign', lib, alg, key: f.priv, claims: STD_CLAIMS, headers: kidHeader(f.kid) };
+    },
+    check: async (token, k, make) => {
+      const result = await verifier(make, [k.sig[alg].verifier]).verify(token);
+      expect(result.format).toBe('jws');
+      expect(result.header.alg).toBe(alg);
+      expect(result.payload).toEqual(STD_CLAIMS);
+      return 'pass';
+    },
+  };
+}
+
+/** Which departures a python-jose JWE with this enc/zip shows (a GCM token with DEF shows both; the IV fails first). */
+function pythonJoseDeparture(lib: string, enc: JweContentAlgorithm, zip: 'DEF' | undefined): DepartureId | undefined {
+  if (lib !== 'jose') return undefined;
+  if (enc.endsWith('GCM')) return 'gcmIv128';
+  return zip === 'DEF' ? 'zlibDeflate' : undefined;
+}
+
+function dirNestedCase(producer: string, lib: string, enc: JweContentAlgorithm, zip: 'DEF' | undefined): InboundCase {
+  const id = `in:${lib}:dir-nested:${enc}${zipName(zip)}`;
+  return {
+    producer,
+    format: `nested dir ${enc}${zipName(zip)} (HS256)`,
+    runner: lib === 'go' ? 'go' : 'python',
+    job: (k) => {
+      const hs = k.sig.HS256;
+      const dir = k.dir[enc];
+      if (lib === 'go') {
+        return { id, op: 'nested', claims: STD_CLAIMS, zip: zip ?? '', sign: { jwk: hs.priv.jwk, alg: 'HS256' },
+          encrypt: { jwk: dir.pub.jwk, alg: 'dir', enc } };
+      }
+      return { id, op: 'nested', lib, claims: STD_CLAIMS, sign: { alg: 'HS256', key: hs.priv },
+        encrypt: { alg: 'dir', enc, zip, key: dir.pub } };
+    },
+    check: async (token, k, make) => {
+      expect(headerOf(token)).toMatchObject({ alg: 'dir', enc, cty: 'JWT', ...(zip ? { zip } : {}) });
+      const v = verifier(make, [k.sig.HS256.verifier], { decryptionKeys: [k.dir[enc].decrypter] });
+      const departure = pythonJoseDeparture(lib, enc, zip);
+      if (departure !== undefined) return expectDeparture(departure, v.verify(token));
+      const result = await v.verify(token);
+      expect(result.format).toBe('nested');
+      expect(result.payload).toEqual(STD_CLAIMS);
+      return 'pass';
+    },
+  };
+}
+
+type EncKeyAlg = (typeof ENC_KEY_ALGS)[number];
+
+/** ES256 inside a JWE to an asymmetric key (`fixture` picks it: per algorithm, or ECDH-ES+A256KW per curve). */
+function asymNestedCase(producer: string, lib: string, alg: EncKeyAlg, enc: JweContentAlgorithm,
+  fixture: (k: InteropKeys) => EncFixture = (k) => k.enc[alg], curve = ''): InboundCase {
+  const id = `in:${lib}:nested:${alg}:${enc}${curve}`;
+  return {
+    // go-jose v2 has X25519 only for signatures (EdDSA), not for ECDH-ES.
+    ...(lib === 'go' && curve === 'X25519' ? { cannotMake: /^square\/go-jose: unknown curve X25519'$/ } : {}),
+    producer,
+    format: `nested ${alg}${curve ? ` ${curve}` : ''}/${enc} (ES256)`,
+    runner: lib === 'go' ? 'go' : 'python',
+    job: (k) => {
+      const es = k.sig.ES256;
+      const e = fixture(k);
+      if (lib === 'go') {
+        return { id, op: 'nested', claims: STD_CLAIMS, sign: { jwk: es.priv.jwk, kid: es.kid, alg: 'ES256' },
+          encrypt: { jwk: e.pub.jwk, kid: e.kid, alg, enc } };
+      }
+      return { id, op: 'nested', lib, claims: STD_CLAIMS, encrypt: { alg, enc, kid: e.kid, key: e.pub },
+        sign: { alg: 'ES256', key: es.priv, headers: { kid: es.kid } } };
+    },
+    check: async (token, k, make) => {
+      const v = verifier(make, [k.sig.ES256.verifier], { decryptionKeys: [fixture(k).decrypter] });
+      const departure = pythonJoseDeparture(lib, enc, undefined);
+      if (departure !== undefined) return expectDeparture(departure, v.verify(token));
+      const result = await v.verify(token);
+      expect(result.format).toBe('nested');
+      expect(result.encryptionHeader).toMatchObject({ alg, enc, cty: 'JWT', kid: fixture(k).kid });
+      expect(result.payload).toEqual(STD_CLAIMS);
+      return 'pass';
+    },
+  };
+}
+
+/** python-jose's jwe.encrypt sets no cty unless asked: a JWS inside a JWE without the RFC 7519 §5.2 marker. */
+function noCtyCase(): InboundCase {
+  const enc = 'A256CBC-HS512';
+  return {
+    producer: 'python-jose',
+    format: `nested dir ${enc} (HS256), no cty (jwe.encrypt default)`,
+    runner: 'python',
+    job: (k) => ({ id: 'in:jose:no-cty', op: 'nested', lib: 'jose', cty: '', claims: STD_CLAIMS,
+      sign: { alg: 'HS256', key: k.sig.HS256.priv }, encrypt: { alg: 'dir', enc, key: k.dir[enc].pub } }),
+    check: async (token, k, make) => {
+      expect(headerOf(token)).toEqual({ alg: 'dir', enc });
+      const v = verifier(make, [k.sig.HS256.verifier], { decryptionKeys: [k.dir[enc].decrypter] });
+      return expectLenient('missingCty', v.verify(token), (result) => {
+        expect(result.format).toBe('nested');
+        expect(result.payload).toEqual(STD_CLAIMS);
+      });
+    },
+  };
+}
+
+/** A token signed with a key RFC 7518 forbids; core refuses the key itself, so the token cannot be read. */
+function weakKeyCase(alg: 'HS256' | 'RS256'): InboundCase {
+  const hmac = alg === 'HS256';
+  return {
+    producer: 'PyJWT',
+    format: hmac ? 'JWS HS256 with a 16-byte secret (weak key)' : 'JWS RS256 with a 1024-bit RSA key (weak key)',
+    runner: 'python',
+    job: (k) => ({ id: `in:pyjwt:weak:${alg}`, op: 'sign', lib: 'pyjwt', alg, claims: STD_CLAIMS,
+      key: hmac ? k.weak.hmac16 : k.weak.rsa1024.priv }),
+    check: async (token, k, make) => {
+      expect(headerOf(token)).toMatchObject({ alg });
+      if (hmac) {
+        return expectDeparture('shortHmacKey', importSecret(k.weak.hmac16.b64 ?? '', { alg, encoding: 'base64' }));
+      }
+      return expectDeparture('shortRsaKey', importPem(k.weak.rsa1024.pub.pem ?? '', { alg }));
+    },
+  };
+}
+
+const ISSUER_REQUEST = {
+  iss: ISS, aud: AUD, sub: 'u123', uid: 'u123', device_id: 'dev1', client_id: 'web', scope: ['read', 'write'],
+  access_ttl: 600, refresh_ttl: 14 * 86400,
+};
+
+/** The Go issuer's IssueAccessAndRefreshJWE: ES256 (typ JWT, kid) in ECDH-ES+A256KW or RSA-OAEP-256 / A256GCM. */
+function goIssuerCase(alg: 'ECDH-ES+A256KW' | 'RSA-OAEP-256', which: 'access' | 'refresh'): InboundCase {
+  const id = `in:go:issue:${alg}`;
+  return {
+    producer: 'go-jose (issuer)',
+    format: `${which} token ${alg}/A256GCM (ES256)`,
+    runner: 'go',
+    field: which,
+    job: (k) => {
+      const es = k.sig.ES256;
+      const e = k.enc[alg];
+      return { id, op: 'issue', ...ISSUER_REQUEST, sign: { jwk: es.priv.jwk, kid: es.kid, alg: 'ES256' },
+        encrypt: { jwk: e.pub.jwk, kid: e.kid, alg, enc: 'A256GCM' } };
+    },
+    check: async (token, k, make) => {
+      const v = verifier(make, [k.sig.ES256.verifier], { decryptionKeys: [k.enc[alg].decrypter] });
+      const result = await v.verify(token);
+      expect(result.format).toBe('nested');
+      expect(result.encryptionHeader).toMatchObject({ alg, enc: 'A256GCM', cty: 'JWT', kid: k.enc[alg].kid });
+      expect(result.header).toMatchObject({ alg: 'ES256', typ: 'JWT', kid: k.sig.ES256.kid });
+      const p = result.payload;
+      expect(p).toMatchObject({ iss: ISS, sub: 'u123', aud: [AUD], uid: 'u123', device_id: 'dev1', client_id: 'web',
+        scope: ['read', 'write'] });
+      expect(p.exp! - p.iat!).toBe(which === 'access' ? ISSUER_REQUEST.access_ttl : ISSUER_REQUEST.refresh_ttl);
+      expect(p.nbf).toBe(p.iat! - 60);
+      expect(p.jti).toMatch(/^[0-9a-f]{32}$/);
+      if (which === 'refresh') expect(p).toMatchObject({ rid: expect.any(String), fid: expect.any(String) });
+      else expect(p).not.toHaveProperty('rid');
+      return 'pass';
+    },
+    // The issuer's own DecryptAndVerify: jwt.ParseSignedAndEncrypted, Decrypt, Claims, Validate(iss, aud).
+    peerCheck: {
+      consumer: 'go-jose',
+      job: (token, k) => ({ id: `${id}:${which}:peer`, op: 'nested', token, issuer: ISS, audience: AUD,
+        sign: { alg: 'ES256', jwk: k.sig.ES256.pub.jwk }, encrypt: { alg, jwk: k.enc[alg].priv.jwk } }),
+      check: (r) => {
+        expect(expectOk(r).claims).toMatchObject({ uid: 'u123', device_id: 'dev1', client_id: 'web' });
+        return 'pass';
+      },
+    },
+  };
+}
+
+function each<T>(values: readonly T[], make: (value: T) => InboundCase): InboundCase[] {
+  return values.map(make);
+}
+
+/** Every peer → core case, grouped by producer. */
+export function inboundCases(): InboundCase[] {
+  const dirEach = (producer: string, lib: string) =>
+    ENCS.flatMap((enc) => ZIPS.map((zip) => dirNestedCase(producer, lib, enc, zip)));
+  const asymEach = (producer: string, lib: string) => [
+    ...ENC_KEY_ALGS.map((alg) => asymNestedCase(producer, lib, alg, 'A256GCM')),
+    ...ECDH_CURVES.map((crv) => asymNestedCase(producer, lib, 'ECDH-ES+A256KW', 'A256GCM', (k) => k.curves[crv], crv)),
+  ];
+  return [
+    ...each(PYTHON_JOSE_JWS, (alg) => jwsCase('python-jose', 'jose', alg)),
+    ...dirEach('python-jose', 'jose'),
+    noCtyCase(),
+    asymNestedCase('python-jose', 'jose', 'RSA-OAEP-256', 'A256GCM'),
+    asymNestedCase('python-jose', 'jose', 'RSA-OAEP-256', 'A256CBC-HS512'),
+    ...moduleCases(),
+    ...each(ALL_JWS, (alg) => jwsCase('PyJWT', 'pyjwt', alg)),
+    weakKeyCase('HS256'),
+    weakKeyCase('RS256'),
+    ...each(ALL_JWS, (alg) => jwsCase('jwcrypto', 'jwcrypto', alg)),
+    ...dirEach('jwcrypto', 'jwcrypto'),
+    ...asymEach('jwcrypto', 'jwcrypto'),
+    ...serviceCases(),
+    ...(['ECDH-ES+A256KW', 'RSA-OAEP-256'] as const).flatMap((alg) =>
+      (['access', 'refresh'] as const).map((which) => goIssuerCase(alg, which))),
+    ...each(ALL_JWS, (alg) => jwsCase('go-jose', 'go', alg)),
+    ...dirEach('go-jose', 'go'),
+    ...asymEach('go-jose', 'go'),
+  ];
+}
