@@ -24,20 +24,27 @@ export interface Measured {
   vsLimit: number | undefined;
 }
 
-/** Runs every contender of every row once (one tinybench run per row) and returns ops/s with ratios. */
-export async function measure(rows: Row[], timeMs: number): Promise<Measured[]> {
+/**
+ * Runs every contender of every row and returns ops/s with ratios. Each row runs `rounds` times with the contenders
+ * in a rotated order, and each contender keeps its best round: on a shared 2-core machine the first task of a run
+ * pays for JIT warm-up and background load, and best-of-rounds keeps that noise out of the ratios.
+ */
+export async function measure(rows: Row[], timeMs: number, rounds = 3): Promise<Measured[]> {
   const results: Measured[] = [];
   for (const row of rows) {
     // Each contender must answer correctly before it is timed: a fast wrong answer is not a result.
     for (const c of row.contenders) await c.run();
-    const bench = new Bench({ time: timeMs, warmupTime: Math.min(200, timeMs / 2) });
-    for (const c of row.contenders) bench.add(c.name, c.run);
-    await bench.run();
     const ops = new Map<string, number>();
-    for (const task of bench.tasks) {
-      const r = task.result;
-      if (r.state !== 'completed') throw new Error(`${row.operation} / ${task.name}: ${r.state}`);
-      ops.set(task.name, r.throughput.mean);
+    for (let round = 0; round < rounds; round++) {
+      const order = row.contenders.map((_, i) => row.contenders[(i + round) % row.contenders.length]!);
+      const bench = new Bench({ time: timeMs, warmupTime: Math.min(300, timeMs / 2) });
+      for (const c of order) bench.add(c.name, c.run);
+      await bench.run();
+      for (const task of bench.tasks) {
+        const r = task.result;
+        if (r.state !== 'completed') throw new Error(`${row.operation} / ${task.name}: ${r.state}`);
+        ops.set(task.name, Math.max(ops.get(task.name) ?? 0, r.throughput.mean));
+      }
     }
     const base = ops.get(row.baseline) ?? NaN;
     const limit = row.limit === undefined ? undefined : ops.get(row.limit);

@@ -4,13 +4,13 @@
  */
 import {
   type IssuedToken, type TesseraErrorCode, TesseraError, type TokenVerifier, type VerificationEngine,
-  type VerifiedToken, type VerifyOptions, createTokenVerifier, joseEngine,
+  type VerifyCompatOptions, type VerifyOptions, createTokenVerifier, joseEngine,
 } from '@tessera/core';
 import { nodeEngine } from '@tessera/core/node';
 import { expect } from 'vitest';
-import { DEPARTURES, type DepartureId, LENIENCIES, type LeniencyId } from './departures.js';
+import { DEPARTURES, type DepartureId } from './departures.js';
 import type { InteropKeys } from './fixtures.js';
-import type { CellStatus } from './matrix.js';
+import type { CellResult, CellStatus } from './matrix.js';
 import type { PeerJob, PeerResult } from './peers.js';
 
 export type Runner = 'python' | 'go';
@@ -50,8 +50,8 @@ export interface InboundCase {
   readonly field?: string;
   /** Set when the producer cannot make this format: its error, asserted (the cell reads `no`). */
   readonly cannotMake?: RegExp;
-  /** Reads the token in core with verifiers from `make` (one per engine) and asserts; resolves with the status. */
-  readonly check: (token: string, k: InteropKeys, make: MakeVerifier) => Promise<CellStatus>;
+  /** Reads the token in core with verifiers from `make` (one per engine) and asserts; resolves with the cell. */
+  readonly check: (token: string, k: InteropKeys, make: MakeVerifier) => Promise<CellResult>;
   /** The producing system's own reader on the same token (its verdict, asserted), recorded as `consumer`. */
   readonly peerCheck?: {
     readonly consumer: string;
@@ -85,21 +85,34 @@ export async function expectTesseraError(promise: Promise<unknown>, code: Tesser
   return err as TesseraError;
 }
 
-/** Asserts core's documented default for a departure (so it is never read by accident) and returns 'compat'. */
-export async function expectDeparture(id: DepartureId, reading: Promise<unknown>): Promise<CellStatus> {
-  const { code, message } = DEPARTURES[id].core;
-  await expectTesseraError(reading, code, message);
-  return 'compat';
+/** The departures whose settings are on in one reading of a departing token. */
+export type Enabled = ReadonlySet<DepartureId>;
+
+/** The verify option `compat` that turns on the verify-policy settings among `on`. */
+export function compatOf(on: Enabled): VerifyCompatOptions {
+  const compat: Record<string, boolean> = {};
+  for (const id of on) {
+    const setting = DEPARTURES[id].setting;
+    if (setting.kind === 'verify') compat[setting.name] = true;
+  }
+  return compat;
 }
 
-/** Asserts that core reads a departing token today (see LENIENCIES), runs `then` on it, and returns 'lenient'. */
-export async function expectLenient(id: LeniencyId, verifying: Promise<VerifiedToken>,
-  then: (result: VerifiedToken) => void): Promise<CellStatus> {
-  const result = await verifying.catch((err: unknown) =>
-    expect.fail(`core no longer reads the "${id}" departure (${LENIENCIES[id].library}): ${String(err)}; ` +
-      'move it from LENIENCIES to DEPARTURES'));
-  then(result);
-  return 'lenient';
+/**
+ * Asserts a token that departs from the RFCs both ways and returns its `compat` cell. `read(on)` reads the token in
+ * core with exactly the settings of `on` turned on (verify `compat` members via {@link compatOf}, key-import options
+ * by the case) and asserts what it gets. With any one setting of `ids` left off, the reading must fail with that
+ * departure's documented code and message (so nothing is read by accident, and every setting is needed); with all of
+ * them on it must succeed.
+ */
+export async function expectDeparture(ids: readonly DepartureId[],
+  read: (on: Enabled) => Promise<unknown>): Promise<CellResult> {
+  for (const id of ids) {
+    const { code, message } = DEPARTURES[id].core;
+    await expectTesseraError(read(new Set(ids.filter((other) => other !== id))), code, message);
+  }
+  await read(new Set(ids));
+  return { status: 'compat', via: ids };
 }
 
 /** Asserts a peer job succeeded, naming the peer's error otherwise. */

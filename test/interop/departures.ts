@@ -1,10 +1,15 @@
 /**
  * Where a peer departs from the RFCs, found by running the real libraries (see interop.test.ts). Each entry says
- * which library, which bytes or fields, what core does with such a token today (asserted by the suite: strict by
- * default, never lenient by accident), and the compatibility setting recommended to read it. Tessera never writes
- * any of these forms.
+ * which library, which bytes or fields, what core does with such a token by default (strict: asserted by the suite,
+ * so nothing is read by accident), and the compatibility setting that reads it (also asserted, on both engines).
+ * Tessera never writes any of these forms.
  */
-import type { TesseraErrorCode } from '@tessera/core';
+import type { TesseraErrorCode, VerifyCompatOptions } from '@tessera/core';
+
+/** The setting that reads a departure: a member of the verify option `compat`, or a key-import option. */
+export type CompatSetting =
+  | { readonly kind: 'verify'; readonly name: keyof VerifyCompatOptions }
+  | { readonly kind: 'import'; readonly name: 'allowShortKey' | 'allowWeakRsa'; readonly importers: string };
 
 export interface Departure {
   /** Library and version that produces it. */
@@ -15,7 +20,11 @@ export interface Departure {
   readonly rfc: string;
   /** What core does with such a token by default: the error code and a message pattern. */
   readonly core: { readonly code: TesseraErrorCode; readonly message: RegExp };
-  /** The recommended verify-policy (or key-import) setting that would read it. */
+  /** The setting that reads it. */
+  readonly setting: CompatSetting;
+  /** One letter for the matrix cells (`compat:G`). */
+  readonly tag: string;
+  /** What the setting does. */
   readonly compat: string;
 }
 
@@ -29,10 +38,12 @@ export const DEPARTURES = {
       'dir or RSA-OAEP-256. (CBC-HS encs are unaffected: their 16-byte IV is correct.)',
     rfc: 'RFC 7518 §5.3: "Use of an IV of size 96 bits is REQUIRED with this algorithm."',
     core: { code: 'decryption_failed', message: /^decryption failed$/ },
+    setting: { kind: 'verify', name: 'gcmIv128' },
+    tag: 'G',
     compat:
-      'verify policy `compat: { gcmIv128: true }` — when enc is A*GCM and the IV is exactly 16 bytes, decrypt ' +
-      'with WebCrypto AES-GCM directly (it takes any IV length; tagLength 128, AAD = ASCII(protected header)); ' +
-      'any other IV length stays rejected. Never used by encryptJwe.',
+      'verify option `compat: { gcmIv128: true }`: when enc is A*GCM and the IV is exactly 16 bytes, the jose engine ' +
+      'decrypts with WebCrypto AES-GCM (AAD = ASCII(protected header), 128-bit tag) and the node engine with ' +
+      'createDecipheriv, under dir or RSA-OAEP-256; any other IV length stays rejected. Never used by encryptJwe.',
   },
   /** python-jose 3.3 `jwe.encrypt(..., zip='DEF')`. */
   zlibDeflate: {
@@ -43,10 +54,12 @@ export const DEPARTURES = {
       '(Tessera, jwcrypto, go-jose): "Error -3 while decompressing data: incorrect header check".',
     rfc: 'RFC 7516 §4.1.3: "DEF" is compression with the DEFLATE [RFC1951] algorithm (raw, no zlib wrapper).',
     core: { code: 'decryption_failed', message: /^decryption failed$/ },
+    setting: { kind: 'verify', name: 'zlibDeflate' },
+    tag: 'Z',
     compat:
-      'verify policy `compat: { zlibDeflate: true }` — when zip is DEF and the plaintext starts with a valid zlib ' +
-      'header (CMF 0x78, (CMF*256+FLG) % 31 == 0, no preset dictionary), inflate with DecompressionStream("deflate") ' +
-      '(isomorphic) under the same maxInflatedSize cap and check the Adler-32; otherwise inflate raw as today.',
+      'verify option `compat: { zlibDeflate: true }`: when raw inflation fails and the plaintext starts with a valid ' +
+      'zlib header (CM 8, CINFO ≤ 7, (CMF*256+FLG) % 31 == 0, no preset dictionary), inflate it as zlib ' +
+      '(DecompressionStream("deflate") / zlib.inflateSync) under the same maxInflatedSize cap, Adler-32 checked.',
   },
   /** The JWE service's `encrypt_jwt_token` (utils/jwe_handler.py, jwcrypto). */
   jwtEnvelope: {
@@ -54,14 +67,29 @@ export const DEPARTURES = {
     what:
       'The "JWT wrapped in JWE" is not a nested JWT: the plaintext is the JSON object {"jwt": "<compact JWS>"} and ' +
       'the JWE header has no cty. Core therefore reads it as an unsigned dir JWE whose claims are {"jwt": ...}: ' +
-      'rejected by default (no exp), but with requireExp: false it would "verify" and hand back the inner JWT ' +
-      'unverified in payload.jwt.',
+      'rejected by default (no exp), but with requireExp: false it "verifies" and hands back the inner JWT ' +
+      'unverified in payload.jwt (pinned by the suite, documented in core\'s README).',
     rfc: 'RFC 7519 §5.2 and §7.1 step 8: a nested JWT is the JWS itself as the JWE plaintext, with cty "JWT".',
     core: { code: 'claim_missing', message: /^"exp" claim is missing$/ },
+    setting: { kind: 'verify', name: 'jwtEnvelope' },
+    tag: 'E',
     compat:
-      'verify policy `compat: { jwtEnvelope: "jwt" }` — under dir only, when the decrypted plaintext is a JSON ' +
-      'object with exactly one member "jwt" holding a string, treat that string as the inner compact JWS and ' +
-      'verify it with `keys` like any nested token (format "nested"); never read it from a non-dir JWE.',
+      'verify option `compat: { jwtEnvelope: true }`: under dir only, a plaintext that is exactly a JSON object with ' +
+      'one member "jwt" holding a string is read as a nested token: that string is verified as a compact JWS with ' +
+      '`keys` and its claims returned (format "nested").',
+  },
+  /** python-jose 3.3 `jwe.encrypt(jwt, key)` (cty=None by default); jwcrypto likewise unless cty is set. */
+  nestedWithoutCty: {
+    library: 'python-jose 3.3.0 jwe.encrypt (cty=None by default; jwcrypto 1.1 the same unless the caller sets it)',
+    what: 'A compact JWS encrypted as a JWE with no cty header: the protected header is just {"alg","enc"[,"zip"]}.',
+    rfc: 'RFC 7519 §5.2: in nested JWTs cty "MUST be present" and "MUST be JWT". go-jose v2 ParseSignedAndEncrypted ' +
+      'refuses such tokens.',
+    core: { code: 'header_invalid', message: /^encrypted token holds a JWS but has no "cty": "JWT" \(RFC 7519 §5\.2\)/ },
+    setting: { kind: 'verify', name: 'nestedWithoutCty' },
+    tag: 'C',
+    compat:
+      'verify option `compat: { nestedWithoutCty: true }`: a JWE without cty whose plaintext is a compact JWS is read ' +
+      'as nested; the inner signature is verified with `keys` either way (core used to do this by default).',
   },
   /** python-jose 3.3 / PyJWT 2.6 accept any HMAC key length; the jwt_encrypt docs show 14-byte HS512 secrets. */
   shortHmacKey: {
@@ -72,9 +100,11 @@ export const DEPARTURES = {
       'is weak, and importSecret refuses it.',
     rfc: 'RFC 7518 §3.2: "A key of the same size as the hash output ... or larger MUST be used with this algorithm."',
     core: { code: 'invalid_key', message: /^expected at least (32|48|64) bytes for HS(256|384|512), got \d+$/ },
+    setting: { kind: 'import', name: 'allowShortKey', importers: 'importSecret' },
+    tag: 'S',
     compat:
-      'key import option, not a verify-policy one: `importSecret(secret, { alg, allowShortKey: "verify-only" })` ' +
-      'returning a key that verifyToken accepts and signJwt refuses (never sign with a weak key).',
+      'key import option `importSecret(secret, { alg, allowShortKey: true })`: the key is marked ' +
+      'verifyOnly: "allowShortKey"; verifiers accept it, signJwt/encryptJwe/signAndEncrypt/issueToken refuse it.',
   },
   /** PyJWT 2.6 / python-jose 3.3 sign RS and PS tokens with any RSA modulus size. */
   shortRsaKey: {
@@ -84,38 +114,19 @@ export const DEPARTURES = {
       'the key ("RSA modulus is 1024 bits; at least 2048 are required").',
     rfc: 'RFC 7518 §3.3 and §3.5: "A key of size 2048 bits or larger MUST be used with these algorithms."',
     core: { code: 'invalid_key', message: /^RSA modulus is 1024 bits; at least 2048 are required$/ },
+    setting: { kind: 'import', name: 'allowWeakRsa', importers: 'importPem/importJwk' },
+    tag: 'R',
     compat:
-      'key import option `{ allowWeakRsa: "verify-only" }` on importPem/importJwk (a floor of 1024 bits), with the ' +
-      'same verify-only rule as allowShortKey. Better: rotate the issuer to a 2048-bit key.',
+      'key import option `{ alg, allowWeakRsa: true }` on importPem/importJwk: RS*/PS* public keys of 1024–2047 bits ' +
+      '(never below 1024, never e = 1), marked verifyOnly: "allowWeakRsa" and refused for signing. jose refuses such ' +
+      'keys, so the jose engine verifies them with WebCrypto directly; the node engine with node:crypto. Better: ' +
+      'rotate the issuer to a 2048-bit key.',
   },
 } as const satisfies Record<string, Departure>;
 
 export type DepartureId = keyof typeof DEPARTURES;
 
-/** A departure core reads today without any setting: listed so the lead can decide whether it needs one. */
-export interface Leniency {
-  readonly library: string;
-  readonly what: string;
-  readonly rfc: string;
-  /** What core does with it today (asserted by the suite). */
-  readonly core: string;
-  readonly recommendation: string;
+/** How a setting is written where it is set: `compat.gcmIv128`, `importSecret allowShortKey`. */
+export function settingName(setting: CompatSetting): string {
+  return setting.kind === 'verify' ? `compat.${setting.name}` : `${setting.importers} ${setting.name}`;
 }
-
-export const LENIENCIES = {
-  /** python-jose 3.3 `jwe.encrypt(jwt, key)` (cty=None by default); jwcrypto likewise unless cty is set. */
-  missingCty: {
-    library: 'python-jose 3.3.0 jwe.encrypt (cty=None by default; jwcrypto 1.1 the same unless the caller sets it)',
-    what: 'A compact JWS encrypted as a JWE with no cty header: the protected header is just {"alg","enc"[,"zip"]}.',
-    rfc: 'RFC 7519 §5.2: in nested JWTs cty "MUST be present" and "MUST be JWT". go-jose v2 ParseSignedAndEncrypted ' +
-      'refuses such tokens.',
-    core:
-      'reads it as nested: verify-compact.ts treats any plaintext that does not start with "{" as a compact JWS and ' +
-      'verifies it with `keys` (so nothing unsigned gets through, but no setting is involved).',
-    recommendation:
-      'Either keep the sniffing and document it as deliberate (the inner signature is still required), or require ' +
-      'cty JWT by default and add `compat: { nestedWithoutCty: true }`; tokens made by Tessera always carry cty JWT.',
-  },
-} as const satisfies Record<string, Leniency>;
-
-export type LeniencyId = keyof typeof LENIENCIES;

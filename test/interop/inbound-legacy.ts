@@ -7,8 +7,8 @@
 import { type JweContentAlgorithm, importSecret } from '@tessera/core';
 import { expect } from 'vitest';
 import {
-  type InboundCase, type MakeVerifier, NOW, type PeerVerdict, STD_CLAIMS, expectDeparture, expectOk, expectPeerError,
-  expectTesseraError, headerOf,
+  type InboundCase, type MakeVerifier, NOW, type PeerVerdict, STD_CLAIMS, compatOf, expectDeparture, expectOk,
+  expectPeerError, expectTesseraError, headerOf,
 } from './cases.js';
 import { ENCS, type InteropKeys, PYTHON_JOSE_JWS, type PeerKey } from './fixtures.js';
 
@@ -137,7 +137,11 @@ export function moduleCases(): InboundCase[] {
       check: async (token, k, make) => {
         expect(headerOf(token)).toMatchObject({ alg: 'HS512' });
         const text = (k.moduleSecret.HS512.priv.text ?? '').slice(0, 32);
-        return expectDeparture('shortHmacKey', importSecret(text, { alg: 'HS512' }));
+        return expectDeparture(['shortHmacKey'], async (on) => {
+          const key = await importSecret(text, { alg: 'HS512', allowShortKey: on.has('shortHmacKey') });
+          const result = await make({ keys: [key], subject: SUBJECT, subjectClaim: 'subject' }).verify(token);
+          expect(result.payload).toMatchObject({ subject: SUBJECT, ...MODULE_CLAIMS });
+        });
       },
       // python-jose signs and verifies with the weak key without a word.
       peer: {
@@ -203,15 +207,20 @@ export function serviceCases(): InboundCase[] {
         check: async (token, k, make) => {
           const header = headerOf(token);
           expect(header).toEqual({ alg: 'dir', enc, ...(zip ? { zip } : {}) });
-          const v = make({ keys: [k.sig.HS256.verifier], decryptionKeys: [k.dir[enc].decrypter] });
-          const status = await expectDeparture('jwtEnvelope', v.verify(token));
-          // Pins today's hazard (departures.ts): with requireExp off the envelope passes as unsigned claims and the
-          // inner JWT comes back unverified. The jwtEnvelope compat setting is meant to replace this path.
-          const loose = make({ keys: [k.sig.HS256.verifier], decryptionKeys: [k.dir[enc].decrypter], requireExp: false });
-          const result = await loose.verify(token);
-          expect(result.format).toBe('jwe');
-          expect(Object.keys(result.payload)).toEqual(['jwt']);
-          return status;
+          const keys = { keys: [k.sig.HS256.verifier], decryptionKeys: [k.dir[enc].decrypter] };
+          const cell = await expectDeparture(['jwtEnvelope'], async (on) => {
+            const result = await make({ ...keys, compat: compatOf(on) }).verify(token);
+            expect(result.format).toBe('nested');
+            expect(result.header).toMatchObject({ alg: 'HS256' });
+            expect(result.encryptionHeader).toEqual(header);
+            expect(result.payload).toEqual(STD_CLAIMS);
+          });
+          // Pins the hazard core's README warns about: without the setting and with requireExp off, the envelope
+          // passes as unsigned dir claims and the inner JWT comes back unverified in payload.jwt.
+          const loose = await make({ ...keys, requireExp: false }).verify(token);
+          expect(loose.format).toBe('jwe');
+          expect(Object.keys(loose.payload)).toEqual(['jwt']);
+          return cell;
         },
         // decrypt_jwe_token hands back the inner JWT: a compact JWS.
         peerCheck: servicePeer(jwtId, 'jwt', enc, (r) => {

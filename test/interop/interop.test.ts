@@ -2,7 +2,8 @@
  * Interop with the systems Tessera replaces, both directions, against the real Debian libraries: python-jose 3.3,
  * jwcrypto 1.1, PyJWT 2.6 and go-jose v2. Peer-made tokens (in each reference system's configuration) must verify or
  * decrypt in core; every format Tessera emits must be read by each library that supports it. RFC departures found
- * here are listed in departures.ts; core rejects them by default and the suite asserts that.
+ * here are listed in departures.ts; core rejects them by default and reads each with its compatibility setting, and
+ * the suite asserts both, on both engines.
  *
  * Peers run once per batch (python: gen.py and check.py; Go: gen and check, built once into a temp dir). When a peer
  * is not installed the suite registers none of its cases and one test says how to install it; under CI=true that
@@ -118,7 +119,8 @@ beforeAll(async () => {
 afterAll(() => {
   const peers = Object.values(PEERS).map((p) => `${p.name}: ${p.available ? p.detail : `skipped (${p.detail})`}`);
   console.log(matrix.render(`Interop matrix (producer × format × consumer) — ${peers.join('; ')}`) +
-    `\nsetup: ${run?.timings.join(', ') ?? 'not run'}\ncompat cells: see test/interop/departures.ts`);
+    `\nsetup: ${run?.timings.join(', ') ?? 'not run'}` +
+    '\ncompat cells: see test/interop/departures.ts and the "Compatibility settings" section of core\'s README');
 });
 
 describe('interop peers', () => {

@@ -3,29 +3,44 @@
  * which library's tokens were read by which. Tests record cells as they assert; `afterAll` prints the table.
  */
 
+import { DEPARTURES, type DepartureId, settingName } from './departures.js';
+
 /**
  * A cell's outcome.
  * - `pass`     the consumer read the token and got the expected claims/plaintext.
  * - `FAIL`     the test for this cell failed (the assertion message says why).
- * - `compat`   an RFC departure of the producer: core rejects it by default (asserted, with its code) and reads it only
- *              behind the documented compatibility setting.
- * - `lenient`  an RFC departure of the producer that core reads today without any setting (asserted; flagged in
- *              departures.ts for a decision).
+ * - `compat`   an RFC departure of the producer: core rejects it by default (asserted, with its code) and reads it
+ *              with the compatibility setting(s) named in the cell (`compat:G+Z`; asserted too, on both engines).
  * - `no`       the consumer does not support this format; the peer's own error is asserted, so a change shows up.
  * - `skipped`  the peer is not installed here (never under CI=true).
  */
-export type CellStatus = 'pass' | 'FAIL' | 'compat' | 'lenient' | 'no' | 'skipped';
+export type CellStatus = 'pass' | 'FAIL' | 'compat' | 'no' | 'skipped';
+
+/** What a cell check resolves with: a status, or `compat` with the departures whose settings read the token. */
+export type CellResult = CellStatus | { readonly status: 'compat'; readonly via: readonly DepartureId[] };
+
+interface Cell {
+  status: CellStatus;
+  /** For `compat`: the setting tags, e.g. `G+Z`. */
+  tags?: string;
+}
 
 interface Row {
   producer: string;
   format: string;
-  cells: Map<string, CellStatus>;
+  cells: Map<string, Cell>;
 }
 
+const SETTINGS = Object.values(DEPARTURES).map((d) => `${d.tag} = ${settingName(d.setting)}`).join(', ');
+
 const LEGEND =
-  'pass = read as expected · compat = RFC departure, rejected by default, read only behind a compat setting · ' +
-  'lenient = RFC departure core reads by default (flagged) · ' +
+  'pass = read as expected · compat:X = RFC departure: rejected by default (its code asserted), read with setting X ' +
+  `(${SETTINGS}) on both engines · ` +
   'no = the consumer does not support it (its error asserted) · FAIL = test failed · skipped = peer not installed';
+
+function text(cell: Cell): string {
+  return cell.tags === undefined ? cell.status : `${cell.status}:${cell.tags}`;
+}
 
 /** Collects cells and renders them as a fixed-width text table. */
 export class InteropMatrix {
@@ -38,7 +53,7 @@ export class InteropMatrix {
   }
 
   /** Records one cell; a later record of the same cell wins (so a test can mark FAIL before it asserts). */
-  record(producer: string, format: string, consumer: string, status: CellStatus): void {
+  record(producer: string, format: string, consumer: string, result: CellResult): void {
     const key = `${producer}\u0000${format}`;
     let row = this.#rows.get(key);
     if (row === undefined) {
@@ -46,21 +61,34 @@ export class InteropMatrix {
       this.#rows.set(key, row);
     }
     if (!this.#consumers.includes(consumer)) this.#consumers.push(consumer);
-    row.cells.set(consumer, status);
+    row.cells.set(consumer, typeof result === 'string'
+      ? { status: result }
+      : { status: result.status, tags: result.via.map((id) => DEPARTURES[id].tag).join('+') });
   }
 
-  /** Runs `check` and records the status it resolves with, or `FAIL` when it throws (then rethrows). */
+  /** Runs `check` and records the result it resolves with, or `FAIL` when it throws (then rethrows). */
   async cell(producer: string, format: string, consumer: string,
-    check: () => CellStatus | Promise<CellStatus>): Promise<void> {
+    check: () => CellResult | Promise<CellResult>): Promise<void> {
     this.record(producer, format, consumer, 'FAIL');
     this.record(producer, format, consumer, await check());
   }
 
   /** Counts of each status, for the summary line. */
   totals(): Record<CellStatus, number> {
-    const totals: Record<CellStatus, number> = { pass: 0, FAIL: 0, compat: 0, lenient: 0, no: 0, skipped: 0 };
-    for (const row of this.#rows.values()) for (const status of row.cells.values()) totals[status] += 1;
+    const totals: Record<CellStatus, number> = { pass: 0, FAIL: 0, compat: 0, no: 0, skipped: 0 };
+    for (const row of this.#rows.values()) for (const cell of row.cells.values()) totals[cell.status] += 1;
     return totals;
+  }
+
+  /** Counts of `compat` cells per setting tag (a cell read with two settings counts for both). */
+  compatTotals(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const row of this.#rows.values()) {
+      for (const cell of row.cells.values()) {
+        for (const tag of cell.tags?.split('+') ?? []) counts[tag] = (counts[tag] ?? 0) + 1;
+      }
+    }
+    return counts;
   }
 
   /** The table as text: header, one line per row (sorted by producer, then insertion order), legend, totals. */
@@ -69,12 +97,16 @@ export class InteropMatrix {
     const order = [...new Set(rows.map((r) => r.producer))];
     rows.sort((a, b) => order.indexOf(a.producer) - order.indexOf(b.producer));
     const head = ['producer', 'format', ...this.#consumers];
-    const body = rows.map((r) => [r.producer, r.format, ...this.#consumers.map((c) => r.cells.get(c) ?? '·')]);
+    const body = rows.map((r) => [r.producer, r.format, ...this.#consumers.map((c) => {
+      const cell = r.cells.get(c);
+      return cell === undefined ? '·' : text(cell);
+    })]);
     const widths = head.map((h, i) => Math.max(h.length, ...body.map((line) => (line[i] ?? '').length)));
     const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' │ ').trimEnd();
     const rule = widths.map((w) => '─'.repeat(w)).join('─┼─');
     const totals = Object.entries(this.totals()).map(([k, v]) => `${k} ${v}`).join(', ');
-    return [title, line(head), rule, ...body.map(line), '', `· = not applicable. ${LEGEND}`, `cells: ${totals}`]
-      .join('\n');
+    const byTag = Object.entries(this.compatTotals()).map(([k, v]) => `${k} ${v}`).join(', ');
+    return [title, line(head), rule, ...body.map(line), '', `· = not applicable. ${LEGEND}`,
+      `cells: ${totals}${byTag === '' ? '' : ` (compat by setting: ${byTag})`}`].join('\n');
   }
 }

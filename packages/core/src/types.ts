@@ -33,7 +33,16 @@ export interface TesseraKey {
   readonly key: CryptoKey | Uint8Array;
   /** The public JWK (asymmetric keys only; never private members). Carries `kid`, `alg`, `use`. */
   readonly publicJwk: Jwk | undefined;
+  /**
+   * Set on a key that RFC 7518 forbids but a compatibility import option let in (`allowShortKey`, `allowWeakRsa`):
+   * it verifies a peer's tokens and can never sign or encrypt. Names the option used.
+   * @default undefined (an ordinary key)
+   */
+  readonly verifyOnly?: VerifyOnlyReason;
 }
+
+/** The import option that let a weak key in (see {@link TesseraKey.verifyOnly}). */
+export type VerifyOnlyReason = 'allowShortKey' | 'allowWeakRsa';
 
 /** Registered JWT claims (RFC 7519 §4.1) plus any custom claims. */
 export interface JwtClaims {

@@ -157,12 +157,15 @@ describe('nested tokens', () => {
     }
   });
 
-  it('recognizes a nested JWS without cty by its shape', async () => {
+  it('rejects a nested JWS without cty JWT by default (RFC 7519 §5.2), and reads it with compat.nestedWithoutCty', async () => {
     const signing = await signingPair('EdDSA');
     const encryption = dirKey('A128GCM');
     const inner = await signJws(claims(), signing.privateKey, { alg: 'EdDSA' });
     const token = await encryptJwe(inner, encryption.secret, { alg: 'dir', enc: 'A128GCM', zip: 'DEF' });
-    const result = await createTokenVerifier({ keys: signing.key, decryptionKeys: encryption.key, currentDate }).verify(token);
+    const options = { keys: signing.key, decryptionKeys: encryption.key, currentDate };
+    await expectRejection(createTokenVerifier(options).verify(token), 'header_invalid',
+      'encrypted token holds a JWS but has no "cty": "JWT" (RFC 7519 §5.2); compat.nestedWithoutCty reads it');
+    const result = await createTokenVerifier({ ...options, compat: { nestedWithoutCty: true } }).verify(token);
     expect(result.format).toBe('nested');
     expect(result.key).toBe(signing.key);
   });

@@ -48,14 +48,21 @@ export interface AsymmetricKeys {
 }
 
 /**
- * Validates `jwk` for `alg` and imports it. Private keys end up non-extractable (their public half was read from
- * the JWK, so nothing needs to export them later); the public twin is imported too, so a key set can verify with
- * (or encrypt to) the public half of a private key without another import.
+ * Validates `jwk` for `alg` and imports it (a 1024–2047-bit RSA public key only with `allowWeakRsa`, marked
+ * verify-only). Private keys end up non-extractable (their public half was read from the JWK, so nothing needs to
+ * export them later); the public twin is imported too, so a key set can verify with (or encrypt to) the public half
+ * of a private key without another import.
  */
-export async function finishAsymmetric(jwk: Jwk, alg: KeyAlgorithm, use: KeyUse, kid: string | undefined): Promise<AsymmetricKeys> {
-  assertJwkFitsAlg(jwk, alg);
+export async function finishAsymmetric(jwk: Jwk, alg: KeyAlgorithm, use: KeyUse, kid: string | undefined,
+  allowWeakRsa = false): Promise<AsymmetricKeys> {
+  const { weakRsa } = assertJwkFitsAlg(jwk, alg, allowWeakRsa);
   const pub = publicMembers(jwk);
   const isPrivate = jwk.d !== undefined;
+  if (weakRsa && isPrivate) {
+    // Nothing of Tessera's may sign with a weak key, so a private one has no use: take the peer's public key.
+    throw new InvalidKeyError('allowWeakRsa imports public keys only: a key under 2048 bits may verify, never sign');
+  }
+  const verifyOnly = weakRsa ? 'allowWeakRsa' : undefined;
   let publicCrypto: CryptoKey;
   let privateCrypto: CryptoKey | undefined;
   let keyId: string;
@@ -69,7 +76,7 @@ export async function finishAsymmetric(jwk: Jwk, alg: KeyAlgorithm, use: KeyUse,
     throw new InvalidKeyError(`${isPrivate ? 'private' : 'public'} key could not be imported for ${alg}`, { cause });
   }
   const publicJwk: Jwk = { ...pub, kid: keyId, alg, use };
-  const publicKey = createKey({ kid: keyId, alg, use, type: 'public', key: publicCrypto, publicJwk });
+  const publicKey = createKey({ kid: keyId, alg, use, type: 'public', key: publicCrypto, publicJwk, verifyOnly });
   if (privateCrypto === undefined) return { key: publicKey, publicKey, publicJwk, kid: keyId };
   const key = createKey({ kid: keyId, alg, use, type: 'private', key: privateCrypto, publicJwk });
   twins.set(key, publicKey);

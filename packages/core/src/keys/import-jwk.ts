@@ -7,6 +7,7 @@ import { createSecretKey } from './secret-key.js';
 import {
   assertKeyTypeFitsAlg,
   checkAlg,
+  checkAllowWeakRsaOption,
   checkKidOption,
   checkUseOption,
   isSymmetricAlgorithm,
@@ -24,6 +25,15 @@ export interface ImportJwkOptions {
   kid?: string;
   /** For an `oct` key with alg `dir`: the content encryption it is sized for. @default the JWK's non-standard `enc` */
   enc?: JweContentAlgorithm;
+  /**
+   * Compatibility setting: accept an RS* or PS* public key whose modulus is at least 1024 but under 2048 bits (PyJWT and
+   * python-jose sign with any size; RFC 7518 §3.3 and §3.5 require 2048). Such a key is marked
+   * `verifyOnly: 'allowWeakRsa'`: it verifies that peer's tokens, and signing with it is refused. Private keys, other
+   * algorithms, moduli under 1024 bits and an exponent of 1 are still refused; a 2048-bit key imports as usual.
+   * @default false
+   * @see https://www.rfc-editor.org/rfc/rfc7518#section-3.3
+   */
+  allowWeakRsa?: boolean;
 }
 
 const OPS: Record<KeyUse, readonly string[]> = {
@@ -76,7 +86,8 @@ function jwkEnc(jwk: Jwk): JweContentAlgorithm | undefined {
  * @throws {InvalidKeyError} `invalid_key`: no `alg`, contradicting options, wrong `use`/`key_ops`, malformed or
  * weak key, wrong type for the algorithm, bad size
  * @throws {UnsupportedAlgorithmError} `unsupported_algorithm`: an `alg` Tessera does not support (e.g. RSA1_5)
- * @throws {TesseraArgumentError} `invalid_argument`: a `dir` key without `enc`, malformed options
+ * @throws {TesseraArgumentError} `invalid_argument`: a `dir` key without `enc`, malformed options, `allowWeakRsa`
+ * with an algorithm other than RS* or PS*
  * @see RFC 7517 §4 (JWK members), RFC 7638 (thumbprint kid)
  * @example
  * ```ts
@@ -93,6 +104,7 @@ export async function importJwk(jwk: Jwk, options: ImportJwkOptions = {}): Promi
   const use = checkUseOption(options.use, alg);
   if (jwk.kid !== undefined && (typeof jwk.kid !== 'string' || jwk.kid === '')) throw new InvalidKeyError('JWK "kid" must be a non-empty string');
   const kid = pick(jwk.kid, checkKidOption(options.kid), 'kid');
+  const allowWeakRsa = checkAllowWeakRsaOption(options.allowWeakRsa, alg);
 
   const { kty } = jwk;
   if (typeof kty !== 'string' || kty === '') throw new InvalidKeyError('JWK "kty" is missing or not a string');
@@ -110,5 +122,5 @@ export async function importJwk(jwk: Jwk, options: ImportJwkOptions = {}): Promi
     }
     return createSecretKey(decodeBase64Url(jwk.k, 'JWK "k"', true), alg, enc, kid);
   }
-  return (await finishAsymmetric(jwk, alg, use, kid)).key;
+  return (await finishAsymmetric(jwk, alg, use, kid, allowWeakRsa)).key;
 }

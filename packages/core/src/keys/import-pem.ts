@@ -5,7 +5,14 @@ import type { KeyUse, TesseraKey } from '../types.js';
 import { finishAsymmetric } from './asymmetric.js';
 import { describePkcs8, describeSpki, pkcs8FromPkcs1, pkcs8FromSec1, spkiFromCertificate, spkiFromPkcs1 } from './der.js';
 import { type PemBlock, parsePem, toPem } from './pem.js';
-import { assertKeyTypeFitsAlg, checkAlg, checkKidOption, checkUseOption, type KeyDescription } from './validate-key.js';
+import {
+  assertKeyTypeFitsAlg,
+  checkAlg,
+  checkAllowWeakRsaOption,
+  checkKidOption,
+  checkUseOption,
+  type KeyDescription,
+} from './validate-key.js';
 
 /** Options of {@link importPem}. */
 export interface ImportPemOptions {
@@ -15,6 +22,15 @@ export interface ImportPemOptions {
   use?: KeyUse;
   /** Key id. @default the RFC 7638 thumbprint of the public key */
   kid?: string;
+  /**
+   * Compatibility setting: accept an RS* or PS* public key whose modulus is at least 1024 but under 2048 bits (PyJWT and
+   * python-jose sign with any size; RFC 7518 §3.3 and §3.5 require 2048). Such a key is marked
+   * `verifyOnly: 'allowWeakRsa'`: it verifies that peer's tokens, and signing with it is refused. Private keys, other
+   * algorithms, moduli under 1024 bits and an exponent of 1 are still refused; a 2048-bit key imports as usual.
+   * @default false
+   * @see https://www.rfc-editor.org/rfc/rfc7518#section-3.3
+   */
+  allowWeakRsa?: boolean;
 }
 
 /** A PEM block reduced to what WebCrypto imports: SPKI or PKCS #8 DER, and what kind of key it holds. */
@@ -62,8 +78,9 @@ function pickBlock(pem: string): PemBlock {
  *
  * Reads SPKI (`PUBLIC KEY`), PKCS #8 (`PRIVATE KEY`) and X.509 (`CERTIFICATE`, the leaf of a chain), and also
  * PKCS #1 (`RSA PUBLIC KEY`, `RSA PRIVATE KEY`) and SEC 1 (`EC PRIVATE KEY`), which OpenSSL and Python's
- * cryptography write by default. The key must fit `alg` (RSA ≥ 2048 bits with an odd exponent ≥ 3 for RS*, PS*,
- * RSA-OAEP-256; P-256/384/521 for ES256/384/512; Ed25519 for EdDSA; P-256/384/521 or X25519 for ECDH-ES*).
+ * cryptography write by default. The key must fit `alg` (RSA ≥ 2048 bits — or ≥ 1024 for a verify-only public key
+ * with `allowWeakRsa` — with an odd exponent ≥ 3 for RS*, PS*, RSA-OAEP-256; P-256/384/521 for ES256/384/512;
+ * Ed25519 for EdDSA; P-256/384/521 or X25519 for ECDH-ES*).
  * Private keys are held non-extractable; their public JWK is derived once here.
  *
  * @param pem - the PEM text (text outside the key block is ignored)
@@ -72,12 +89,15 @@ function pickBlock(pem: string): PemBlock {
  * @throws {InvalidKeyError} `invalid_key`: not PEM, encrypted, malformed DER, several keys, a key type that does
  * not fit `alg` ("an EC P-256 key cannot be used with RS256"), a weak RSA key
  * @throws {UnsupportedAlgorithmError} `unsupported_algorithm`: an `alg` Tessera does not support
- * @throws {TesseraArgumentError} `invalid_argument`: `use` contradicting `alg`, empty `kid`
+ * @throws {TesseraArgumentError} `invalid_argument`: `use` contradicting `alg`, empty `kid`, `allowWeakRsa` with an
+ * algorithm other than RS* or PS*
  * @see RFC 7468 (PEM labels), RFC 7638 (thumbprint kid)
  * @example
  * ```ts
  * const key = await importPem(fs.readFileSync('issuer.pub.pem', 'utf8'), { alg: 'RS256' });
  * key.publicJwk; // { kty: 'RSA', n, e, kid: '<thumbprint>', alg: 'RS256', use: 'sig' }
+ * // A legacy peer's 1024-bit key: verifies its tokens, never signs (key.verifyOnly === 'allowWeakRsa').
+ * const legacy = await importPem(peerPublicPem, { alg: 'RS256', allowWeakRsa: true });
  * ```
  */
 export async function importPem(pem: string, options: ImportPemOptions): Promise<TesseraKey> {
@@ -85,6 +105,7 @@ export async function importPem(pem: string, options: ImportPemOptions): Promise
   const alg = checkAlg(options.alg);
   const use = checkUseOption(options.use, alg);
   const kid = checkKidOption(options.kid);
+  const allowWeakRsa = checkAllowWeakRsaOption(options.allowWeakRsa, alg);
   if (pem === undefined || pem === null || (typeof pem === 'string' && pem.trim() === '')) throw new InvalidKeyError('key is empty');
   if (typeof pem !== 'string') throw new TesseraArgumentError('pem must be a string');
 
@@ -101,5 +122,5 @@ export async function importPem(pem: string, options: ImportPemOptions): Promise
   } catch (cause) {
     throw new InvalidKeyError(`PEM key could not be imported for ${alg}`, { cause });
   }
-  return (await finishAsymmetric(jwk, alg, use, kid)).key;
+  return (await finishAsymmetric(jwk, alg, use, kid, allowWeakRsa)).key;
 }

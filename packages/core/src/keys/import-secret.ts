@@ -22,6 +22,15 @@ export interface ImportSecretOptions {
   encoding?: SecretEncoding;
   /** Key id to select the key by. @default undefined (no thumbprint: it would publish a hash of the secret) */
   kid?: string;
+  /**
+   * Compatibility setting: accept an HMAC secret shorter than the hash (python-jose and PyJWT sign with any length;
+   * RFC 7518 §3.2 forbids it). Such a key is marked `verifyOnly: 'allowShortKey'`: it verifies that peer's tokens,
+   * and signing with it is refused. HS* only; an empty secret is still refused, and a full-size secret imports as an
+   * ordinary key.
+   * @default false
+   * @see https://www.rfc-editor.org/rfc/rfc7518#section-3.2
+   */
+  allowShortKey?: boolean;
 }
 
 const ENCODINGS: ReadonlySet<string> = new Set(['base64', 'base64url', 'hex', 'utf8']);
@@ -44,22 +53,25 @@ function decodeSecret(text: string, encoding: SecretEncoding): Uint8Array {
  * rules of the JWE service it replaces.
  *
  * Strings are decoded strictly (no stray characters, exact padding, canonical trailing bits; hex of even length).
- * A `dir` key must be exactly the size its `enc` needs; an HMAC key at least the hash size. Text that is an
- * asymmetric key (PEM armour anywhere, or a JSON object with "kty") is refused: an HMAC secret made of a public key
- * is how algorithm-confusion forgeries work.
+ * A `dir` key must be exactly the size its `enc` needs; an HMAC key at least the hash size (unless `allowShortKey`).
+ * Text that is an asymmetric key (PEM armour anywhere, or a JSON object with "kty") is refused: an HMAC secret made of
+ * a public key is how algorithm-confusion forgeries work.
  *
  * @param secret - the key as text (decoded per `options.encoding`) or raw bytes (copied)
  * @param options - algorithm binding and decoding; see {@link ImportSecretOptions}
  * @returns a frozen secret key with `use` `sig` (HS*) or `enc` (dir)
  * @throws {InvalidKeyError} `invalid_key`: "key is empty", "expected 32 bytes for A256GCM, got 31", "expected at
  * least 32 bytes for HS256, got 16", bad base64/hex, or PEM/JWK text
- * @throws {TesseraArgumentError} `invalid_argument`: an asymmetric `alg`, unknown `enc`/`encoding`, `enc` missing for dir
+ * @throws {TesseraArgumentError} `invalid_argument`: an asymmetric `alg`, unknown `enc`/`encoding`, `enc` missing for
+ * dir, `allowShortKey` with dir
  * @throws {UnsupportedAlgorithmError} `unsupported_algorithm`: an `alg` Tessera does not support
  * @see RFC 7518 §3.2 (HMAC key size) and §5 (content-encryption key sizes)
  * @example
  * ```ts
  * const jweKey = await importSecret(process.env.JWE_ENCRYPTION_KEY!, { alg: 'dir', enc: 'A256GCM' });
  * const hmacKey = await importSecret('a-utf8-secret-of-at-least-32-bytes!!', { alg: 'HS256' });
+ * // A legacy peer's 14-byte HS512 secret: verifies its tokens, can never sign.
+ * const legacy = await importSecret('api-secret-key', { alg: 'HS512', allowShortKey: true });
  * ```
  */
 export async function importSecret(secret: string | Uint8Array, options: ImportSecretOptions): Promise<TesseraKey> {
@@ -81,6 +93,11 @@ export async function importSecret(secret: string | Uint8Array, options: ImportS
     throw new TesseraArgumentError('options.encoding must be "base64", "base64url", "hex" or "utf8"');
   }
   const kid = checkKidOption(options.kid);
+  const allowShortKey = options.allowShortKey ?? false;
+  if (typeof allowShortKey !== 'boolean') throw new TesseraArgumentError('options.allowShortKey must be a boolean');
+  if (allowShortKey && alg === 'dir') {
+    throw new TesseraArgumentError('options.allowShortKey applies to HS256, HS384 and HS512 only; a dir key must be exactly its size');
+  }
 
   if (secret === undefined || secret === null || secret === '') throw new InvalidKeyError('key is empty');
   let bytes: Uint8Array;
@@ -96,5 +113,5 @@ export async function importSecret(secret: string | Uint8Array, options: ImportS
   } else {
     throw new TesseraArgumentError('secret must be a string or a Uint8Array');
   }
-  return createSecretKey(bytes, alg, alg === 'dir' ? enc : undefined, kid);
+  return createSecretKey(bytes, alg, alg === 'dir' ? enc : undefined, kid, allowShortKey);
 }

@@ -27,7 +27,7 @@ interface Entry {
   readonly key: TesseraKey;
   /** What `resolve` hands out: the public twin of a private signing key; undefined for a public `enc` key. */
   readonly check: TesseraKey | undefined;
-  /** What `current` hands out: undefined for a public `sig` key (it cannot sign). */
+  /** What `current` hands out: undefined for a public `sig` key (it cannot sign) and for a verify-only key. */
   readonly issue: TesseraKey | undefined;
   readonly activeFrom: number;
   retireAt: number;
@@ -61,7 +61,8 @@ function bucketFor(index: Index, use: KeyUse, name: unknown): Bucket {
 }
 
 function roles(key: TesseraKey): { check: TesseraKey | undefined; issue: TesseraKey | undefined } {
-  if (key.type === 'secret') return { check: key, issue: key };
+  // A verify-only key (imported with allowShortKey) checks a peer's tokens and is never handed out for issuing.
+  if (key.type === 'secret') return { check: key, issue: key.verifyOnly === undefined ? key : undefined };
   const twin = key.type === 'private' ? (publicTwinOf(key) ?? key) : key;
   return key.use === 'sig'
     ? { check: twin, issue: key.type === 'private' ? key : undefined }

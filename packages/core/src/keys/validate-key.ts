@@ -23,6 +23,16 @@ export type SymmetricAlgorithm = HmacAlgorithm | 'dir';
 /** Minimum RSA modulus size (NIST SP 800-57; RFC 7518 §3.3 and §4.3 require 2048). */
 export const MIN_RSA_BITS = 2048;
 
+/** The floor under `allowWeakRsa`: below it RSA offers no meaningful security even for verifying. */
+export const MIN_WEAK_RSA_BITS = 1024;
+
+const RSA_SIGNATURE_ALGORITHMS: ReadonlySet<string> = new Set(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512']);
+
+/** The JWS algorithms `allowWeakRsa` may be used with (signatures only: never RSA-OAEP key management). */
+export function isRsaSignatureAlgorithm(alg: KeyAlgorithm): boolean {
+  return RSA_SIGNATURE_ALGORITHMS.has(alg);
+}
+
 /** True for HS256/HS384/HS512. */
 export function isHmacAlgorithm(alg: unknown): alg is HmacAlgorithm {
   return alg === 'HS256' || alg === 'HS384' || alg === 'HS512';
@@ -127,13 +137,23 @@ function bitLength(bytes: Uint8Array): number {
   return (bytes.length - i - 1) * 8 + (32 - Math.clz32(bytes[i]!));
 }
 
-/** RSA modulus ≥ 2048 bits and odd; public exponent odd and ≥ 3 (Wycheproof `rejectsPublicExponent1`). */
-export function assertRsaStrength(n: Uint8Array, e: Uint8Array): void {
+/**
+ * RSA modulus ≥ 2048 bits (≥ 1024 with `allowWeak`) and odd; public exponent odd and ≥ 3 (Wycheproof
+ * `rejectsPublicExponent1`).
+ * @returns true when the modulus is below 2048 bits (only possible with `allowWeak`).
+ */
+export function assertRsaStrength(n: Uint8Array, e: Uint8Array, allowWeak = false): boolean {
   const bits = bitLength(n);
-  if (bits < MIN_RSA_BITS) throw new InvalidKeyError(`RSA modulus is ${bits} bits; at least ${MIN_RSA_BITS} are required`);
+  if (bits < MIN_RSA_BITS) {
+    if (!allowWeak) throw new InvalidKeyError(`RSA modulus is ${bits} bits; at least ${MIN_RSA_BITS} are required`);
+    if (bits < MIN_WEAK_RSA_BITS) {
+      throw new InvalidKeyError(`RSA modulus is ${bits} bits; at least ${MIN_WEAK_RSA_BITS} are required even with allowWeakRsa`);
+    }
+  }
   if ((n[n.length - 1]! & 1) === 0) throw new InvalidKeyError('RSA modulus must be odd');
   const eBits = bitLength(e);
   if (eBits < 2 || (e[e.length - 1]! & 1) === 0) throw new InvalidKeyError('RSA public exponent must be odd and at least 3');
+  return bits < MIN_RSA_BITS;
 }
 
 function member(jwk: Jwk, name: 'n' | 'e' | 'x' | 'y' | 'd'): string {
@@ -146,20 +166,21 @@ function member(jwk: Jwk, name: 'n' | 'e' | 'x' | 'y' | 'd'): string {
 export const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k', 'priv'] as const;
 
 /**
- * Checks an asymmetric JWK against `alg`: type and curve, required members, RSA strength.
+ * Checks an asymmetric JWK against `alg`: type and curve, required members, RSA strength (a 1024–2047-bit modulus
+ * passes with `allowWeakRsa`, and is then reported in `weakRsa`).
  * @returns the key's description (for callers that report on it).
  */
-export function assertJwkFitsAlg(jwk: Jwk, alg: KeyAlgorithm): KeyDescription {
+export function assertJwkFitsAlg(jwk: Jwk, alg: KeyAlgorithm, allowWeakRsa = false): KeyDescription & { weakRsa?: true } {
   const { kty } = jwk;
   if (typeof kty !== 'string' || kty === '') throw new InvalidKeyError('JWK "kty" is missing or not a string');
   const crv = typeof jwk.crv === 'string' ? jwk.crv : undefined;
-  const d: KeyDescription = { kty, crv };
+  const d: KeyDescription & { weakRsa?: true } = { kty, crv };
   assertKeyTypeFitsAlg(d, alg);
   if (kty === 'RSA') {
     if (jwk.oth !== undefined) throw new InvalidKeyError('multi-prime RSA keys ("oth") are not supported');
     const n = decodeBase64Url(member(jwk, 'n'), 'JWK "n"', true);
     const e = decodeBase64Url(member(jwk, 'e'), 'JWK "e"', true);
-    assertRsaStrength(n, e);
+    if (assertRsaStrength(n, e, allowWeakRsa)) d.weakRsa = true;
   } else if (kty === 'EC') {
     member(jwk, 'x');
     member(jwk, 'y');
@@ -168,6 +189,11 @@ export function assertJwkFitsAlg(jwk: Jwk, alg: KeyAlgorithm): KeyDescription {
   }
   if (jwk.d !== undefined) member(jwk, 'd');
   return d;
+}
+
+/** True when `bytes` is a non-empty HMAC secret shorter than RFC 7518 §3.2 allows for `alg`. */
+export function isShortHmacSecret(bytes: Uint8Array, alg: HmacAlgorithm): boolean {
+  return bytes.length > 0 && bytes.length < HMAC_MIN_KEY_BYTES[alg];
 }
 
 /** Size rules for a shared secret: exact per `enc` for dir (RFC 7518 §5), at least the hash size for HS* (§3.2). */
@@ -218,6 +244,19 @@ export function refuseAsymmetricKeyText(bytes: Uint8Array, alg: SymmetricAlgorit
   if (looksLikeJwk(bytes)) {
     throw new InvalidKeyError(`a JWK cannot be used as a secret for ${alg}; import it with importJwk`);
   }
+}
+
+/**
+ * Validates the `allowWeakRsa` import option: a boolean, and `true` only for RS* and PS* (a weak key may only ever verify
+ * signatures).
+ */
+export function checkAllowWeakRsaOption(value: unknown, alg: KeyAlgorithm): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== 'boolean') throw new TesseraArgumentError('options.allowWeakRsa must be a boolean');
+  if (value && !isRsaSignatureAlgorithm(alg)) {
+    throw new TesseraArgumentError(`options.allowWeakRsa applies to RS256…RS512 and PS256…PS512 only, not ${alg}`);
+  }
+  return value;
 }
 
 /** Validates an optional `kid` option. */

@@ -28,10 +28,23 @@ export interface CompactJwe {
   readonly tagB64: string;
 }
 
-/** Limits the policy hands to an engine for one decryption. */
+/**
+ * The compatibility settings an engine applies while opening a ciphertext (the verify option `compat`, resolved by the
+ * policy). Both default to off; with them off an engine reads exactly what RFC 7516/7518 allow.
+ */
+export interface DecryptCompat {
+  /** Accept a 16-byte IV with A*GCM (python-jose 3.3) instead of the 12 bytes RFC 7518 §5.3 requires. */
+  readonly gcmIv128: boolean;
+  /** Inflate a `zip: DEF` plaintext that is a zlib stream (python-jose 3.3) when raw DEFLATE fails. */
+  readonly zlibDeflate: boolean;
+}
+
+/** Limits and settings the policy hands to an engine for one decryption. */
 export interface DecryptLimits {
   /** Maximum size in bytes of a `zip: DEF` plaintext after inflation. */
   readonly maxInflatedSize: number;
+  /** Compatibility settings for peers that depart from the RFCs. @default undefined (all off) */
+  readonly compat?: DecryptCompat;
 }
 
 /**

@@ -2,7 +2,9 @@ import { compactDecrypt, errors, flattenedVerify, type DecryptOptions, type Veri
 import { CONTENT_KEY_BYTES, JWS_ALGORITHMS, isJweContentAlgorithm } from '../algorithms.js';
 import { DecryptionError, SignatureError, TesseraError, TokenFormatError } from '../errors.js';
 import type { TesseraKey } from '../types.js';
+import { decryptCompat } from './compat-decrypt.js';
 import type { CompactJwe, CompactJws, DecryptLimits, VerificationEngine } from './engine.js';
+import { verifyWeakRsa } from './verify-weak-rsa.js';
 
 /** One frozen jose options object per JWS alg, so the hot path allocates none. */
 const VERIFY_OPTIONS: Readonly<Record<string, VerifyOptions>> = Object.freeze(
@@ -17,6 +19,8 @@ const HMAC_HASH: Readonly<Record<string, string>> = Object.freeze({
 
 /** jose's message for an inflation past `maxDecompressedLength` (its only signal: the error class is JWEInvalid). */
 const INFLATE_LIMIT_MESSAGE = 'Decompressed plaintext exceeded the configured limit';
+/** jose's message when a `zip: DEF` plaintext is not raw DEFLATE (after the tag was verified). */
+const INFLATE_FAILED_MESSAGE = 'Failed to decompress plaintext';
 
 /**
  * Raw secrets turned into CryptoKeys once. jose imports a `Uint8Array` HMAC or AES-GCM key on every call; WebCrypto
@@ -89,6 +93,8 @@ function jweFailure(err: unknown): TesseraError {
 }
 
 async function verifyJws(jws: CompactJws, key: TesseraKey): Promise<Uint8Array> {
+  // jose refuses RSA keys under 2048 bits outright; a key let in by allowWeakRsa is checked with WebCrypto instead.
+  if (key.verifyOnly === 'allowWeakRsa') return verifyWeakRsa(jws, key);
   const crit = jws.header.crit;
   const options =
     crit === undefined
@@ -119,12 +125,22 @@ async function decryptJwe(jwe: CompactJwe, key: TesseraKey, limits: DecryptLimit
     maxDecompressedLength: limits.maxInflatedSize,
   };
   if (jwe.header.crit !== undefined) options.crit = critOption(jwe.header.crit);
+  const compat = limits.compat;
+  // A 16-byte GCM IV (compat.gcmIv128) is a length jose refuses before trying: open such a token with WebCrypto.
+  // 22 base64url characters are exactly 16 bytes (the policy proved the segment canonical).
+  if (compat?.gcmIv128 === true && enc?.endsWith('GCM') === true && jwe.ivB64.length === 22) {
+    return decryptCompat(jwe, key, limits);
+  }
   try {
     // compactDecrypt rather than flattenedDecrypt: same checks on the same (already canonical) segments, but jose's
     // flattened entry point snapshots its input object first, which costs about 10% of a dir decryption.
     const result = await compactDecrypt(jwe.token, joseKey(key), options);
     return result.plaintext;
   } catch (err) {
+    // The tag verified but the plaintext is not raw DEFLATE: with compat.zlibDeflate it may be a zlib stream.
+    if (compat?.zlibDeflate === true && err instanceof errors.JWEInvalid && err.message === INFLATE_FAILED_MESSAGE) {
+      return decryptCompat(jwe, key, limits);
+    }
     throw jweFailure(err);
   }
 }
@@ -135,6 +151,10 @@ async function decryptJwe(jwe: CompactJwe, key: TesseraKey, limits: DecryptLimit
  * It checks one signature or opens one ciphertext under one key, with jose pinned to that key's algorithm; every
  * policy decision has been made before it is called. jose errors never escape: a bad signature is `signature_invalid`,
  * a ciphertext that does not open is `decryption_failed`, an inflation past the cap is `token_too_large`.
+ *
+ * What jose will not read but a compatibility setting asks for goes through WebCrypto directly, with jose's own
+ * parameters: A*GCM with a 16-byte IV (`compat.gcmIv128`) and zlib `zip: DEF` plaintexts (`compat.zlibDeflate`)
+ * under `dir` and RSA-OAEP-256, and RS*, PS* signatures by keys imported with `allowWeakRsa`.
  *
  * @see https://www.rfc-editor.org/rfc/rfc7515#section-5.2 (JWS validation)
  * @see https://www.rfc-editor.org/rfc/rfc7516#section-5.2 (JWE decryption)

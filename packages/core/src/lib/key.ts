@@ -1,5 +1,5 @@
 import type { JweContentAlgorithm, KeyAlgorithm } from '../algorithms.js';
-import type { Jwk, KeyUse, TesseraKey } from '../types.js';
+import type { Jwk, KeyUse, TesseraKey, VerifyOnlyReason } from '../types.js';
 
 /** Fields of a {@link TesseraKey}; only the key importers and generators call {@link createKey}. */
 export interface KeyFields {
@@ -10,11 +10,13 @@ export interface KeyFields {
   type: 'secret' | 'public' | 'private';
   key: CryptoKey | Uint8Array;
   publicJwk?: Jwk | undefined;
+  /** Set only by an import compatibility option: the key may verify, never sign or encrypt. */
+  verifyOnly?: VerifyOnlyReason | undefined;
 }
 
 /** Freezes the fields into a {@link TesseraKey}. Internal: validation happens in the importers. */
 export function createKey(fields: KeyFields): TesseraKey {
-  return Object.freeze({
+  const key = {
     kid: fields.kid,
     alg: fields.alg,
     enc: fields.enc,
@@ -22,5 +24,7 @@ export function createKey(fields: KeyFields): TesseraKey {
     type: fields.type,
     key: fields.key,
     publicJwk: fields.publicJwk === undefined ? undefined : Object.freeze({ ...fields.publicJwk }),
-  });
+  };
+  // Only weak keys carry the marker, so ordinary keys keep exactly the shape they always had.
+  return Object.freeze(fields.verifyOnly === undefined ? key : { ...key, verifyOnly: fields.verifyOnly });
 }

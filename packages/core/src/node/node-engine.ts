@@ -56,8 +56,11 @@ async function decryptJwe(jwe: CompactJwe, key: TesseraKey, limits: DecryptLimit
   }
   const iv = Buffer.from(jwe.ivB64, 'base64url');
   const tag = Buffer.from(jwe.tagB64, 'base64url');
-  if (iv.length !== decrypter.ivBytes || tag.length === 0
-    || (decrypter.tagBytes !== undefined && tag.length !== decrypter.tagBytes)) {
+  const compat = limits.compat;
+  // compat.gcmIv128: GCM (the 12-byte-IV decrypters) also takes exactly 16 bytes, as OpenSSL and WebCrypto both can.
+  const ivFits = iv.length === decrypter.ivBytes
+    || (iv.length === 16 && decrypter.ivBytes === 12 && compat?.gcmIv128 === true);
+  if (!ivFits || tag.length === 0 || (decrypter.tagBytes !== undefined && tag.length !== decrypter.tagBytes)) {
     return joseEngine.decryptJwe(jwe, key, limits);
   }
   const plaintext = decrypter.open(
@@ -67,14 +70,15 @@ async function decryptJwe(jwe: CompactJwe, key: TesseraKey, limits: DecryptLimit
     tag,
   );
   if (plaintext === undefined) throw new DecryptionError();
-  return zip === undefined ? plaintext : inflate(plaintext, limits.maxInflatedSize);
+  return zip === undefined ? plaintext : inflate(plaintext, limits.maxInflatedSize, compat?.zlibDeflate === true);
 }
 
 /**
  * The {@link VerificationEngine} for Node: node:crypto checks HS*, RS*, PS*, ES*, EdDSA signatures and opens `dir`
  * JWEs (A*GCM, A*CBC-HS*) at native speed; every other key or algorithm (key agreement, key wrapping, private keys
  * handed to a verifier, …) is passed to the jose engine unchanged. Both give the same verdict and error code on every
- * token, which the differential suite checks.
+ * token, which the differential suite checks — with the compatibility settings on too (`compat.gcmIv128`,
+ * `compat.zlibDeflate`, keys imported with `allowShortKey` or `allowWeakRsa`).
  *
  * Keys become `KeyObject`s once — in {@link VerificationEngine.prepareKey} when a verifier is built, else on first
  * use — and are cached per {@link TesseraKey} object.

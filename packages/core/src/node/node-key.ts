@@ -42,15 +42,19 @@ interface CryptoKeyAlgorithmShape {
   modulusLength?: unknown;
 }
 
-/** The `KeyObject` of a verification `CryptoKey` jose would accept for `alg`, or `undefined` when it would not. */
-function verifyKeyObject(alg: JwsAlgorithm, key: CryptoKey, type: 'secret' | 'public'): KeyObject | undefined {
+/**
+ * The `KeyObject` of a verification `CryptoKey` jose would accept for `alg`, or `undefined` when it would not. RSA keys
+ * need 2048 bits, as in jose — or 1024 for a key imported with `allowWeakRsa`, which the jose engine then verifies
+ * with WebCrypto directly (`minRsaBits` says which).
+ */
+function verifyKeyObject(alg: JwsAlgorithm, key: CryptoKey, type: 'secret' | 'public', minRsaBits = 2048): KeyObject | undefined {
   const expected = EXPECTED[alg];
   const algorithm = key.algorithm as CryptoKeyAlgorithmShape;
   if (key.type !== type || !key.usages.includes('verify') || algorithm.name !== expected.name) return undefined;
   if (expected.hash !== undefined && algorithm.hash?.name !== expected.hash) return undefined;
   if (expected.namedCurve !== undefined && algorithm.namedCurve !== expected.namedCurve) return undefined;
   // jose refuses RSA keys under 2048 bits for RS*/PS* (its checkModulusLength).
-  if (expected.name.startsWith('RSA') && !(typeof algorithm.modulusLength === 'number' && algorithm.modulusLength >= 2048)) {
+  if (expected.name.startsWith('RSA') && !(typeof algorithm.modulusLength === 'number' && algorithm.modulusLength >= minRsaBits)) {
     return undefined;
   }
   return KeyObject.from(key as unknown as webcrypto.CryptoKey);
@@ -67,7 +71,8 @@ function jwsCheck(alg: JwsAlgorithm, key: TesseraKey): SignatureCheck | undefine
       return keyObject && hmacCheck(alg, keyObject);
     }
     case 'RS256': case 'RS384': case 'RS512': case 'PS256': case 'PS384': case 'PS512': {
-      const keyObject = material instanceof Uint8Array ? undefined : verifyKeyObject(alg, material, 'public');
+      const minBits = key.verifyOnly === 'allowWeakRsa' ? 1024 : 2048;
+      const keyObject = material instanceof Uint8Array ? undefined : verifyKeyObject(alg, material, 'public', minBits);
       return keyObject && rsaCheck(alg, keyObject);
     }
     case 'ES256': case 'ES384': case 'ES512': {

@@ -13,7 +13,7 @@ const BITS: Readonly<Record<RsaAlgorithm, 256 | 384 | 512>> = Object.freeze({
  * §3.5), which is what jose asks WebCrypto for; node:crypto's own default when verifying would accept any salt length.
  *
  * @param alg - `RS256`…`RS512` or `PS256`…`PS512`.
- * @param key - The public key (at least 2048 bits; {@link prepareNodeKey} checks).
+ * @param key - The public key (at least 2048 bits, or 1024 for an `allowWeakRsa` key; {@link prepareNodeKey} checks).
  * @returns A function answering whether `signature` signs `data`.
  */
 export function rsaCheck(alg: RsaAlgorithm, key: KeyObject): SignatureCheck {

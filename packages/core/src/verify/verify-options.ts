@@ -13,6 +13,52 @@ import type { KeyResolver, TesseraKey } from '../types.js';
 export type VerifyKeys = KeyResolver | TesseraKey | readonly TesseraKey[];
 
 /**
+ * Compatibility settings: each reads one kind of token a peer library writes in departure from the RFCs. All are off
+ * by default, each must be named to be turned on, and none changes what Tessera writes (it never writes such tokens).
+ * Unknown names are rejected.
+ *
+ * @see the "Compatibility settings" section of the `@tessera/core` README for the peers and RFC sections
+ * @example
+ * ```ts
+ * // Tokens from a python-jose 3.3 service: A256GCM with a 16-byte IV, zip DEF as zlib, no cty on nested JWTs.
+ * const compat: VerifyCompatOptions = { gcmIv128: true, zlibDeflate: true, nestedWithoutCty: true }
+ * ```
+ */
+export interface VerifyCompatOptions {
+  /**
+   * Accept an A128GCM/A192GCM/A256GCM JWE whose IV is exactly 16 bytes (python-jose 3.3 writes them; RFC 7518 §5.3
+   * requires 12). Any other IV length stays rejected. Applies under `dir` and `RSA-OAEP-256`.
+   * @default false
+   * @see https://www.rfc-editor.org/rfc/rfc7518#section-5.3
+   */
+  gcmIv128?: boolean;
+  /**
+   * Read a `zip: "DEF"` JWE whose plaintext is a zlib stream (RFC 1950 header and Adler-32, as python-jose 3.3 writes)
+   * instead of raw DEFLATE (RFC 7516 §4.1.3): tried only when raw inflation fails and the data has a valid zlib
+   * header; the Adler-32 and `maxInflatedSize` are enforced. Applies under `dir` and `RSA-OAEP-256`.
+   * @default false
+   * @see https://www.rfc-editor.org/rfc/rfc7516#section-4.1.3
+   */
+  zlibDeflate?: boolean;
+  /**
+   * Under `dir` only: a JWE whose plaintext is exactly `{"jwt": "<compact JWS>"}` (the JWE service's
+   * `encrypt_jwt_token`, no `cty`) is read as a nested token: the inner JWS is verified with `keys` and its claims are
+   * returned (`format: 'nested'`).
+   * @default false
+   * @see https://www.rfc-editor.org/rfc/rfc7519#section-5.2
+   */
+  jwtEnvelope?: boolean;
+  /**
+   * Read a JWE whose plaintext is a compact JWS although its header has no `cty` (python-jose's `jwe.encrypt`
+   * default). The inner signature is verified either way; without this setting such a token is `header_invalid`
+   * (`cty`), as RFC 7519 §5.2 requires `cty: "JWT"` on nested JWTs.
+   * @default false
+   * @see https://www.rfc-editor.org/rfc/rfc7519#section-5.2
+   */
+  nestedWithoutCty?: boolean;
+}
+
+/**
  * Options of {@link createTokenVerifier} and {@link verifyToken}. Validated once when the verifier is built; a bad
  * option throws a `TesseraArgumentError` (`invalid_argument`) naming it. Unknown option names are rejected too.
  *
@@ -140,4 +186,9 @@ export interface VerifyOptions {
    * @default false
    */
   requireSignedJwe?: boolean;
+  /**
+   * Compatibility settings for tokens of peers that depart from the RFCs (see {@link VerifyCompatOptions}).
+   * @default {} (every setting off: only RFC-conformant tokens are read)
+   */
+  compat?: VerifyCompatOptions;
 }

@@ -1,13 +1,14 @@
 /**
  * The generated part of the differential corpus: verifier contexts over the fixture keys, and base tokens for every
  * algorithm Tessera verifies (JWS for each `alg`; `dir` JWE for each `enc`, plain, compressed and nested; nested JWE
- * under RSA-OAEP-256 and ECDH-ES*). Each base keeps the means to re-sign an edited header or payload, so mutations
+ * under RSA-OAEP-256 and ECDH-ES*), plus the tokens the compatibility settings read (compat.ts). Each base keeps the means to re-sign an edited header or payload, so mutations
  * also reach the code behind the signature check.
  */
 import { JWE_CONTENT_ALGORITHMS, JWS_ALGORITHMS, type JweContentAlgorithm } from '../../src/algorithms.js';
 import type { VerificationEngine } from '../../src/lib/engine.js';
 import type { TesseraKey } from '../../src/types.js';
 import type { VerifyOptions } from '../../src/verify/verify-options.js';
+import { compatBases, ALL_COMPAT, loadWeakKeys, weakVerifiers } from './compat.js';
 import { verifierPair, type VerifierPair } from './compare.js';
 import { kidOf, loadKeySets, type KeySet, type SuiteKey } from './keys.js';
 import { encryptDirRaw, encryptTo, signRaw, type Part } from './mint.js';
@@ -42,6 +43,8 @@ export interface Contexts {
   readonly wrongKey: VerifierPair;
   /** Unnamed keys of set `b` then set `a`: every token has two candidates, the wrong one first. */
   readonly candidates: VerifierPair;
+  /** Like main, with every compatibility setting on and the verify-only weak keys added (see compat.ts). */
+  readonly compat: VerifierPair;
 }
 
 /** The claims of a typical access token at {@link NOW}. */
@@ -57,8 +60,9 @@ const sigKeys = (set: KeySet, pick: (k: SuiteKey) => TesseraKey): TesseraKey[] =
 const encKeys = (set: KeySet, pick: (k: SuiteKey) => TesseraKey): TesseraKey[] =>
   [...set.values()].filter((k) => k.key.use === 'enc').map(pick);
 
-/** Builds the four contexts over both key sets. */
-export function buildContexts(a: KeySet, b: KeySet, node: VerificationEngine, jose: VerificationEngine): Contexts {
+/** Builds the contexts over both key sets (and the weak keys of the compat context). */
+export function buildContexts(a: KeySet, b: KeySet, node: VerificationEngine, jose: VerificationEngine,
+  weak: readonly SuiteKey[] = []): Contexts {
   const base: VerifyOptions = {
     currentDate: () => new Date(NOW * 1000),
     critical: ['urn:example:ext'],
@@ -76,6 +80,9 @@ export function buildContexts(a: KeySet, b: KeySet, node: VerificationEngine, jo
       ...base,
       keys: [...sigKeys(b, (k) => k.unnamed), ...sigKeys(a, (k) => k.unnamed)],
       decryptionKeys: [...encKeys(b, (k) => k.unnamed), ...encKeys(a, (k) => k.unnamed)],
+    }, node, jose),
+    compat: verifierPair('compat', {
+      ...named(a), keys: [...sigKeys(a, (k) => k.key), ...weakVerifiers(weak)], compat: ALL_COMPAT,
     }, node, jose),
   };
 }
@@ -144,7 +151,8 @@ export async function generatedCorpus(node: VerificationEngine, jose: Verificati
   contexts: Contexts;
   bases: Base[];
 }> {
-  const keys = await loadKeySets();
-  const contexts = buildContexts(keys.a, keys.b, node, jose);
-  return { keys, contexts, bases: await generatedBases(keys.a, contexts, rng) };
+  const [keys, weak] = await Promise.all([loadKeySets(), loadWeakKeys()]);
+  const contexts = buildContexts(keys.a, keys.b, node, jose, weak);
+  const bases = await generatedBases(keys.a, contexts, rng);
+  return { keys, contexts, bases: [...bases, ...compatBases(keys.a, weak, contexts.compat, rng, claimsAt)] };
 }

@@ -30,11 +30,24 @@ function describe(key: TesseraKey): string {
 }
 
 /**
- * Checks that `key` can sign: a JWS algorithm with use `sig`, a secret for HS*, a private key otherwise.
+ * Refuses a key a compatibility import option let in (`allowShortKey`, `allowWeakRsa`): Tessera reads a peer's tokens
+ * made with a weak key but never writes one.
+ */
+function assertNotVerifyOnly(key: TesseraKey, name: string): void {
+  const reason: unknown = key.verifyOnly;
+  if (reason === undefined) return;
+  const option = reason === 'allowShortKey' || reason === 'allowWeakRsa' ? reason : 'a compatibility option';
+  throw new InvalidKeyError(`"${name}": this key was imported with ${option} and can only verify${describe(key)}`);
+}
+
+/**
+ * Checks that `key` can sign: not verify-only, a JWS algorithm with use `sig`, a secret for HS*, a private key
+ * otherwise.
  * @returns The key's JWS algorithm.
  */
 export function signingAlgorithm(key: unknown, name: string): JwsAlgorithm {
   assertKeyShape(key, name);
+  assertNotVerifyOnly(key, name);
   const { alg, use, type } = key;
   if (use !== 'sig' || !isJwsAlgorithm(alg)) {
     throw new InvalidKeyError(
@@ -102,6 +115,7 @@ function publicHalf(key: TesseraKey, alg: JweKeyAlgorithm, name: string): Promis
  */
 export function encryptionTarget(key: unknown, encOption: unknown, name: string): EncryptionTarget {
   assertKeyShape(key, name);
+  assertNotVerifyOnly(key, name);
   const { alg, use, type } = key;
   if (use !== 'enc' || !isJweKeyAlgorithm(alg)) {
     throw new InvalidKeyError(

@@ -10,7 +10,7 @@ import { parseDuration } from '../../lib/duration.js';
 import type { DecryptLimits, VerificationEngine } from '../../lib/engine.js';
 import { getDefaultEngine } from '../../lib/default-engine.js';
 import type { KeyResolver } from '../../types.js';
-import type { VerifyOptions } from '../verify-options.js';
+import type { VerifyCompatOptions, VerifyOptions } from '../verify-options.js';
 import { normalizeMediaType } from './media-type.js';
 import { resolveKeysOption, type KeySource } from './resolve-keys-option.js';
 
@@ -41,13 +41,20 @@ export interface Policy {
   readonly engine: VerificationEngine;
   readonly critical: ReadonlySet<string>;
   readonly requireSignedJwe: boolean;
+  readonly compat: CompatPolicy;
 }
+
+/** The `compat` option resolved: every setting a plain boolean. */
+export type CompatPolicy = Readonly<Required<VerifyCompatOptions>>;
+
+const COMPAT_SETTINGS = ['gcmIv128', 'zlibDeflate', 'jwtEnvelope', 'nestedWithoutCty'] as const;
+const KNOWN_COMPAT: ReadonlySet<string> = new Set(COMPAT_SETTINGS);
 
 const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
   'keys', 'decryptionKeys', 'algorithms', 'keyManagementAlgorithms', 'contentEncryptionAlgorithms',
   'allowCompression', 'typ', 'issuer', 'audience', 'subject', 'subjectClaim', 'requireExp', 'maxTokenAge',
   'clockTolerance', 'requiredClaims', 'maxTokenSize', 'maxInflatedSize', 'currentDate', 'engine', 'critical',
-  'requireSignedJwe',
+  'requireSignedJwe', 'compat',
 ]);
 
 /** Remote key sets hold public keys, so a resolver that lists nothing yet is trusted with these by default. */
@@ -120,6 +127,27 @@ function criticalSet(value: unknown): ReadonlySet<string> {
   return new Set(list);
 }
 
+/** Validates `compat`: a plain object of known settings, each a boolean; every setting absent is off. */
+function compatOption(value: unknown): CompatPolicy {
+  if (value === undefined) value = {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new TesseraArgumentError('"compat" must be an object of compatibility settings');
+  }
+  const settings = value as Record<string, unknown>;
+  for (const name of Object.keys(settings)) {
+    if (!KNOWN_COMPAT.has(name)) {
+      const known = COMPAT_SETTINGS.join(', ');
+      throw new TesseraArgumentError(`unknown compatibility setting "compat.${name.slice(0, 40)}" (known: ${known})`);
+    }
+  }
+  return Object.freeze({
+    gcmIv128: bool(settings['gcmIv128'], 'compat.gcmIv128', false),
+    zlibDeflate: bool(settings['zlibDeflate'], 'compat.zlibDeflate', false),
+    jwtEnvelope: bool(settings['jwtEnvelope'], 'compat.jwtEnvelope', false),
+    nestedWithoutCty: bool(settings['nestedWithoutCty'], 'compat.nestedWithoutCty', false),
+  });
+}
+
 function engineOption(value: unknown): VerificationEngine {
   if (value === undefined) return getDefaultEngine();
   const engine = value as Partial<Record<keyof VerificationEngine, unknown>> | null;
@@ -154,6 +182,7 @@ export function resolvePolicy(options: VerifyOptions): Policy {
     throw new TesseraArgumentError('"currentDate" must be a function returning a Date');
   }
   const engine = engineOption(options.engine);
+  const compat = compatOption(options.compat);
   const policy: Policy = Object.freeze({
     keys: keys?.resolver,
     decryptionKeys: decryptionKeys?.resolver,
@@ -182,11 +211,15 @@ export function resolvePolicy(options: VerifyOptions): Policy {
     clockTolerance: options.clockTolerance === undefined ? 0 : parseDuration(options.clockTolerance, 'clockTolerance', FRACTIONAL),
     requiredClaims: stringList(options.requiredClaims, 'requiredClaims', true) ?? Object.freeze([]),
     maxTokenSize: positiveInteger(options.maxTokenSize, 'maxTokenSize', 8192),
-    limits: Object.freeze({ maxInflatedSize: positiveInteger(options.maxInflatedSize, 'maxInflatedSize', 262_144) }),
+    limits: Object.freeze({
+      maxInflatedSize: positiveInteger(options.maxInflatedSize, 'maxInflatedSize', 262_144),
+      compat: Object.freeze({ gcmIv128: compat.gcmIv128, zlibDeflate: compat.zlibDeflate }),
+    }),
     currentDate,
     engine,
     critical: criticalSet(options.critical),
     requireSignedJwe: bool(options.requireSignedJwe, 'requireSignedJwe', false),
+    compat,
   });
   if (engine.prepareKey !== undefined) {
     for (const key of keys?.listed ?? []) engine.prepareKey(key);

@@ -1,5 +1,6 @@
 import { TokenFormatError, TokenHeaderError } from '../../errors.js';
 import type { CompactJwe, CompactJws } from '../../lib/engine.js';
+import { hasOnlyTokenCharacters } from '../../lib/base64url.js';
 import { decodeUtf8, parseStrictJsonObject } from '../../lib/strict-json.js';
 import type { JoseHeader, JwtClaims, TesseraKey } from '../../types.js';
 import type { VerifiedToken } from '../verified-token.js';
@@ -50,6 +51,40 @@ function startsLikeJsonObject(text: string): boolean {
   return false;
 }
 
+/** True when the text has the shape of a compact JWS: base64url characters in exactly three segments. */
+function looksLikeCompactJws(text: string): boolean {
+  const first = text.indexOf('.');
+  const second = first === -1 ? -1 : text.indexOf('.', first + 1);
+  return second !== -1 && text.indexOf('.', second + 1) === -1 && hasOnlyTokenCharacters(text);
+}
+
+/**
+ * The JWS inside the JWE service's envelope: a claims object with exactly one member, `jwt`, holding a string (the
+ * `compat.jwtEnvelope` shape); otherwise undefined.
+ */
+function envelopedJws(claims: JwtClaims): string | undefined {
+  const names = Object.keys(claims);
+  const jwt = claims['jwt'];
+  return names.length === 1 && names[0] === 'jwt' && typeof jwt === 'string' ? jwt : undefined;
+}
+
+/** Verifies `text` as the inner compact JWS of a nested token and checks its claims. */
+async function openNested(
+  policy: Policy,
+  headers: HeaderCache,
+  text: string,
+  what: string,
+  encryptionHeader: JoseHeader,
+  decryptionKey: TesseraKey,
+): Promise<VerifiedToken> {
+  // The plaintext is bounded by the token size or maxInflatedSize already, so no second size cap.
+  const inner = parseCompact(text, Number.POSITIVE_INFINITY, headers);
+  if (inner.kind !== 'jws') throw new TokenFormatError(`${what} is not a compact JWS`);
+  const signed = await verifySigned(policy, headers, inner);
+  checkClaims(signed.payload, policy);
+  return { ...signed, format: 'nested', encryptionHeader, decryptionKey };
+}
+
 async function openEncrypted(
   policy: Policy,
   headers: HeaderCache,
@@ -65,14 +100,35 @@ async function openEncrypted(
   if (!jwe.cached) headers.remember('jwe', jwe.protectedB64, header);
   const text = decodeUtf8(bytes, 'decrypted token');
   const cty = header.cty;
-  if ((cty !== undefined && normalizeMediaType(cty) === 'jwt') || !startsLikeJsonObject(text)) {
-    // The plaintext is bounded by the token size or maxInflatedSize already, so no second size cap.
-    const inner = parseCompact(text, Number.POSITIVE_INFINITY, headers);
-    if (inner.kind !== 'jws') throw new TokenFormatError('decrypted token is not a compact JWS');
-    const signed = await verifySigned(policy, headers, inner);
-    checkClaims(signed.payload, policy);
-    return { ...signed, format: 'nested', encryptionHeader: header, decryptionKey };
+  if (cty !== undefined && normalizeMediaType(cty) === 'jwt') {
+    return openNested(policy, headers, text, 'decrypted token', header, decryptionKey);
   }
+  const jsonObject = startsLikeJsonObject(text);
+  if (!jsonObject) {
+    // RFC 7519 §5.2: a nested JWT says so with cty JWT. Guessing from the plaintext is what python-jose's readers
+    // do; Tessera does it only when asked, and the inner signature is verified either way.
+    if (looksLikeCompactJws(text) && !(cty === undefined && policy.compat.nestedWithoutCty)) {
+      throw new TokenHeaderError('cty', cty === undefined
+        ? 'encrypted token holds a JWS but has no "cty": "JWT" (RFC 7519 §5.2); compat.nestedWithoutCty reads it'
+        : 'encrypted token holds a JWS but its "cty" is not "JWT" (RFC 7519 §5.2)');
+    }
+    // A JWS read under compat.nestedWithoutCty — or neither claims nor a JWS, and the compact parser says why.
+    return openNested(policy, headers, text, 'decrypted token', header, decryptionKey);
+  }
+  if (header.alg === 'dir' && policy.compat.jwtEnvelope) {
+    const claims = parseClaims(text);
+    const jwt = envelopedJws(claims);
+    if (jwt !== undefined) {
+      return openNested(policy, headers, jwt, 'the "jwt" member of the decrypted token', header, decryptionKey);
+    }
+    return openClaims(policy, header, claims, decryptionKey);
+  }
+  return openClaims(policy, header, text, decryptionKey);
+}
+
+/** A JWE whose plaintext is the claims themselves (no inner signature): trusted only under `dir`. */
+function openClaims(policy: Policy, header: JoseHeader, plaintext: string | JwtClaims,
+  decryptionKey: TesseraKey): VerifiedToken {
   if (policy.requireSignedJwe) {
     throw new TokenHeaderError('cty', 'encrypted token must contain a signed JWT (requireSignedJwe)');
   }
@@ -81,7 +137,7 @@ async function openEncrypted(
     throw new TokenHeaderError('cty', `encrypted token under "${header.alg}" must contain a signed JWT`);
   }
   checkTyp(header, policy);
-  const payload = parseClaims(text);
+  const payload = typeof plaintext === 'string' ? parseClaims(plaintext) : plaintext;
   checkClaims(payload, policy);
   return { payload, header, format: 'jwe', encryptionHeader: header, key: decryptionKey, decryptionKey };
 }
