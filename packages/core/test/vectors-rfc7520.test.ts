@@ -88,7 +88,7 @@ describe('what the plain verifier does with the prose payloads (no raw-payload e
     const verifier = createTokenVerifier(await setupFor(example)());
     await expect(verifier.verify(example.output.compact)).rejects.toMatchObject({
       code: 'token_malformed',
-      message: 'token segment is not canonical base64url',
+      message: 'decrypted token is neither JWT claims nor a compact JWS',
     });
   });
 });

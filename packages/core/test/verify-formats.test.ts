@@ -205,6 +205,13 @@ describe('nested tokens', () => {
     await expectRejection(verifier.verify(token), 'token_malformed', /token header is not valid/);
   });
 
+  it('says a decrypted plaintext is neither claims nor a JWS when it is plain text (RFC 7520 §5.6)', async () => {
+    const encryption = dirKey('A256GCM');
+    const token = await encryptJwe('You can trust us to stick with you.', encryption.secret, { alg: 'dir', enc: 'A256GCM' });
+    const verifier = createTokenVerifier({ keys: hmacKey().key, decryptionKeys: encryption.key, currentDate });
+    await expectRejection(verifier.verify(token), 'token_malformed', 'decrypted token is neither JWT claims nor a compact JWS');
+  });
+
   it('rejects a JWE nested in a JWE', async () => {
     const encryption = dirKey('A256GCM');
     const innerJwe = await encryptJwe(claims(), encryption.secret, { alg: 'dir', enc: 'A256GCM' });

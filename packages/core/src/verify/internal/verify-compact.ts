@@ -112,7 +112,11 @@ async function openEncrypted(
         ? 'encrypted token holds a JWS but has no "cty": "JWT" (RFC 7519 §5.2); compat.nestedWithoutCty reads it'
         : 'encrypted token holds a JWS but its "cty" is not "JWT" (RFC 7519 §5.2)');
     }
-    // A JWS read under compat.nestedWithoutCty — or neither claims nor a JWS, and the compact parser says why.
+    if (!looksLikeCompactJws(text)) {
+      // Say what is wrong with the plaintext, not with the outer token's encoding (which was fine: it decrypted).
+      throw new TokenFormatError('decrypted token is neither JWT claims nor a compact JWS');
+    }
+    // A JWS read under compat.nestedWithoutCty.
     return openNested(policy, headers, text, 'decrypted token', header, decryptionKey);
   }
   if (header.alg === 'dir' && policy.compat.jwtEnvelope) {
