@@ -1,27 +1,32 @@
 /**
  * Shared machinery of the standard-vector suites (`vectors-*.test.ts`): loading the published JSON from the repo's
- * `test/vectors/`, binding a vector's key the way the suites document, and running a token through the real verifier.
+ * `test/vectors/`, binding a vector's key the way the suites document, and running a token through core's policy.
  *
- * Why a probe engine: Tessera's verifier returns JWT claims only, while RFC 7520 and Wycheproof sign and encrypt
- * arbitrary bytes ("foo", "It’s a dangerous business, Frodo…"). Core has no raw-payload entry point yet, so the probe
- * wraps a real engine: every policy step (size cap, strict base64url and JSON, header allowlists, `crit`, key
- * selection by `kid`/`alg`) runs unchanged, the wrapped engine does the real cryptographic check, and only after it
- * succeeded does the probe record the bytes it proved and hand the pipeline a fixed claims set (JWS) or a fixed
- * signed JWT (JWE) in their place. So "accepted" means `verify()` resolved, and the recorded bytes are compared with
- * the vector's payload or plaintext.
+ * RFC 7520 and Wycheproof sign and encrypt arbitrary bytes ("foo", "It’s a dangerous business, Frodo…"), not JWT
+ * claims, so a run goes through the raw entry points: `createJwsVerifier` for a run whose keys are `keys`,
+ * `createJweDecrypter` for one whose keys are `decryptionKeys`. They apply exactly the token verifier's policy up to
+ * the cryptographic check (size cap, strict base64url and JSON, header allowlists, `crit`, key selection by
+ * `kid`/`alg`, the engine) and return the bytes the signature or ciphertext proved. So "accepted" means the raw call
+ * resolved, and its bytes are compared with the vector's payload or plaintext.
  */
 import { readFileSync } from 'node:fs';
-import { base64url, SignJWT } from 'jose';
+import { base64url } from 'jose';
 import { expect } from 'vitest';
 import type { JweContentAlgorithm, KeyAlgorithm } from '../src/algorithms.js';
 import { isJweKeyAlgorithm, isJwsAlgorithm } from '../src/algorithms.js';
 import { TesseraError, type TesseraErrorCode } from '../src/errors.js';
 import { importJwk, importJwks } from '../src/keys/index.js';
-import type { CompactJwe, CompactJws, DecryptLimits, VerificationEngine } from '../src/lib/engine.js';
+import type { VerificationEngine } from '../src/lib/engine.js';
 import { joseEngine } from '../src/lib/jose-engine.js';
 import { nodeEngine } from '../src/node.js';
 import type { JoseHeader, Jwk, Jwks, TesseraKey } from '../src/types.js';
-import { createTokenVerifier, type VerifyOptions } from '../src/verify/index.js';
+import {
+  createJweDecrypter,
+  createJwsVerifier,
+  type JweDecrypter,
+  type JwsVerifier,
+  type VerifyOptions,
+} from '../src/verify/index.js';
 
 /** The repo's copy of the published vectors, found from this file (no absolute path: the suite runs in any clone). */
 const VECTORS = new URL('../../../test/vectors/', import.meta.url);
@@ -34,9 +39,8 @@ export function readVectors<T>(relativePath: string): T {
 /** Both engines every vector runs through: the isomorphic jose one and the node:crypto one. */
 export const ENGINES: readonly VerificationEngine[] = [joseEngine, nodeEngine];
 
-/** The fixed clock of the vector suites: 2024-01-01T00:00:00Z. */
+/** The fixed clock of the vector suites that build JWTs: 2024-01-01T00:00:00Z. */
 export const NOW = new Date('2024-01-01T00:00:00Z');
-const currentDate = (): Date => NOW;
 
 /** One Wycheproof JOSE test (JWS, JWE or JWK file). */
 export interface WycheproofTest {
@@ -118,23 +122,6 @@ export function importAs(jwk: Jwk, alg: KeyAlgorithm, enc?: JweContentAlgorithm)
   return importJwk(withoutAlg(jwk), alg === 'dir' ? { alg, enc } : { alg });
 }
 
-/** The claims a probe hands the pipeline: valid for an hour at {@link NOW}. */
-const PROBE_CLAIMS = { sub: 'vector', exp: NOW.getTime() / 1000 + 3600 };
-const CLAIMS = bytesOf(JSON.stringify(PROBE_CLAIMS));
-const PROBE_SECRET = new Uint8Array(32).fill(7);
-let probeJws: Promise<{ token: string; key: TesseraKey }> | undefined;
-
-/** The signed JWT a probe puts in place of a decrypted plaintext, and the key that checks it. */
-function probeJwt(): Promise<{ token: string; key: TesseraKey }> {
-  probeJws ??= (async () => ({
-    token: await new SignJWT(PROBE_CLAIMS)
-      .setProtectedHeader({ alg: 'HS256', kid: 'vector-probe' })
-      .sign(PROBE_SECRET),
-    key: await importJwk({ kty: 'oct', k: base64url.encode(PROBE_SECRET), alg: 'HS256', kid: 'vector-probe' }),
-  }))();
-  return probeJws;
-}
-
 /** What a vector run ended with. */
 export type Verdict =
   | { readonly accepted: true; readonly opened: Uint8Array; readonly header: JoseHeader }
@@ -144,8 +131,8 @@ export type Verdict =
 export type KeySetup = () => Promise<Pick<VerifyOptions, 'keys' | 'decryptionKeys'>>;
 
 /**
- * Verifies `token` through a real verifier (the default policy) whose engine is `engine` wrapped in a
- * probe (see the top of this file), after building its keys with `setup`.
+ * Runs `token` through core's policy with the keys `setup` builds, on `engine`: a JWS verifier when they are `keys`,
+ * a JWE decrypter when they are `decryptionKeys` (see the top of this file). Default policy otherwise.
  */
 export async function runVector(token: string, setup: KeySetup, engine: VerificationEngine): Promise<Verdict> {
   let keys: Pick<VerifyOptions, 'keys' | 'decryptionKeys'>;
@@ -154,39 +141,36 @@ export async function runVector(token: string, setup: KeySetup, engine: Verifica
   } catch (error) {
     return { accepted: false, stage: 'import', error };
   }
-  const probe = await probeJwt();
-  let opened: Uint8Array | undefined;
-  const probing: VerificationEngine = {
-    name: `probe(${engine.name})`,
-    prepareKey: engine.prepareKey?.bind(engine),
-    async verifyJws(jws: CompactJws, key: TesseraKey): Promise<Uint8Array> {
-      const bytes = await engine.verifyJws(jws, key);
-      if (jws.token === probe.token) return bytes;
-      opened = bytes;
-      return CLAIMS;
-    },
-    async decryptJwe(jwe: CompactJwe, key: TesseraKey, limits: DecryptLimits): Promise<Uint8Array> {
-      opened = await engine.decryptJwe(jwe, key, limits);
-      return bytesOf(probe.token);
-    },
-  };
-  const verifier = createTokenVerifier({
-    ...keys,
-    ...(keys.decryptionKeys === undefined ? {} : { keys: [probe.key] }),
-    engine: probing,
-    currentDate,
-    // The probe hands the pipeline a compact JWS in place of the vector's plaintext, and the vectors' headers carry no
-    // `cty: JWT`; without this the strict default would stop every probe at the cty rule, before the claims stage.
-    compat: { nestedWithoutCty: true },
-  });
-  let result: Awaited<ReturnType<typeof verifier.verify>>;
+  const open = keys.decryptionKeys !== undefined
+    ? decrypterOf(createJweDecrypter({ decryptionKeys: keys.decryptionKeys, engine }))
+    : verifierOf(createJwsVerifier({ keys: required(keys.keys), engine }));
   try {
-    result = await verifier.verify(token);
+    const { bytes, header } = await open(token);
+    return { accepted: true, opened: bytes, header };
   } catch (error) {
     return { accepted: false, stage: 'verify', error };
   }
-  if (opened === undefined) throw new Error('the verifier accepted a token its engine never opened');
-  return { accepted: true, opened, header: result.encryptionHeader ?? result.header };
+}
+
+type Open = (token: string) => Promise<{ bytes: Uint8Array; header: JoseHeader }>;
+
+function decrypterOf(decrypter: JweDecrypter): Open {
+  return async (token) => {
+    const { plaintext, header } = await decrypter.decrypt(token);
+    return { bytes: plaintext, header };
+  };
+}
+
+function verifierOf(verifier: JwsVerifier): Open {
+  return async (token) => {
+    const { payload, header } = await verifier.verify(token);
+    return { bytes: payload, header };
+  };
+}
+
+function required<T>(value: T | undefined): T {
+  if (value === undefined) throw new Error('the key setup returned neither keys nor decryptionKeys');
+  return value;
 }
 
 /** Asserts that the run accepted the token and proved exactly `expected`. */

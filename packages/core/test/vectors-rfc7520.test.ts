@@ -4,8 +4,9 @@
  * - Every compact example in our algorithm set verifies or decrypts with its published key and yields the published
  *   payload / plaintext and protected header: JWS 4.1 RS256, 4.2 PS384, 4.3 ES512, 4.4 HS256, JWE 5.4
  *   ECDH-ES+A128KW/A128GCM, 5.5 ECDH-ES/A128CBC-HS256, 5.6 dir/A128GCM, RFC 8037 EdDSA and X25519 ECDH-ES. Their
- *   payloads are prose, not JWT claims: Tessera's verifier returns claims only, so these runs use the probe engine of
- *   vectors-helpers.ts, and a test below pins what the plain verifier does with them (the raw-payload gap).
+ *   payloads are prose, not JWT claims, so they go through the raw entry points (createJwsVerifier,
+ *   createJweDecrypter), which return the prose byte for byte; createTokenVerifier, which returns claims only, refuses
+ *   them after the cryptographic check.
  * - The published keys are selected by `kid`/`kty` and bound to the example's `alg` (and `enc`): the 5.6 key's JWK
  *   says `"alg": "A128GCM"`, which is its `enc`, not an `alg`.
  * - §6 (nested): its inner JWS is a JWT (PS256, `exp` 2011-03-22T18:43:00Z) and verifies on a fixed clock. Its outer
@@ -18,7 +19,7 @@ import { describe, expect, it } from 'vitest';
 import type { JweContentAlgorithm, KeyAlgorithm } from '../src/algorithms.js';
 import { importJwk } from '../src/keys/index.js';
 import type { JoseHeader, Jwk, TesseraKey } from '../src/types.js';
-import { createTokenVerifier } from '../src/verify/index.js';
+import { createJweDecrypter, createJwsVerifier, createTokenVerifier } from '../src/verify/index.js';
 import {
   bytesOf,
   ENGINES,
@@ -73,23 +74,32 @@ describe.each(ENGINES)('published compact examples in our set ($name engine)', (
   });
 });
 
-describe('what the plain verifier does with the prose payloads (no raw-payload entry point yet)', () => {
-  it('checks the §4.1 signature, then rejects the payload because it is not a JWT claims set', async () => {
+/** UTF-8 that must decode (no replacement characters): the prose has U+2019 and U+2013, 3 bytes each. */
+const strictText = (bytes: Uint8Array): string => new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+
+describe.each(ENGINES)('the prose payloads through the raw entry points ($name engine)', (engine) => {
+  it('returns the §4.1 payload byte for byte from createJwsVerifier; createTokenVerifier wants claims', async () => {
     const example = read('jws/4_1.rsa_v15_signature.json');
-    const verifier = createTokenVerifier(await setupFor(example)());
-    await expect(verifier.verify(example.output.compact)).rejects.toMatchObject({
+    const { keys } = await setupFor(example)();
+    const { payload } = await createJwsVerifier({ keys: keys ?? [], engine }).verify(example.output.compact);
+    expect(new Uint8Array(payload)).toEqual(bytesOf(example.input.payload ?? ''));
+    expect(strictText(payload)).toMatch(/^It\u2019s a dangerous business, Frodo, going out your door\. /);
+    await expect(createTokenVerifier({ keys: keys ?? [], engine }).verify(example.output.compact)).rejects.toMatchObject({
       code: 'token_malformed',
       message: 'token payload is not valid JSON',
     });
   });
 
-  it('decrypts §5.6, then rejects the plaintext because it is neither claims nor a compact JWS', async () => {
+  it('returns the §5.6 plaintext byte for byte from createJweDecrypter; createTokenVerifier wants claims or a JWS', async () => {
     const example = read('jwe/5_6.direct_encryption_using_aes-gcm.json');
-    const verifier = createTokenVerifier(await setupFor(example)());
-    await expect(verifier.verify(example.output.compact)).rejects.toMatchObject({
-      code: 'token_malformed',
-      message: 'decrypted token is neither JWT claims nor a compact JWS',
-    });
+    const { decryptionKeys } = await setupFor(example)();
+    const { plaintext, header } = await createJweDecrypter({ decryptionKeys: decryptionKeys ?? [], engine })
+      .decrypt(example.output.compact);
+    expect(new Uint8Array(plaintext)).toEqual(bytesOf(example.input.plaintext ?? ''));
+    expect(strictText(plaintext)).toMatch(/^You can trust us to stick with you through thick and thin\u2013to the bitter end\. /);
+    expect(header).toEqual(example.encrypting_content?.protected);
+    await expect(createTokenVerifier({ decryptionKeys: decryptionKeys ?? [], engine }).verify(example.output.compact))
+      .rejects.toMatchObject({ code: 'token_malformed', message: 'decrypted token is neither JWT claims nor a compact JWS' });
   });
 });
 

@@ -3,9 +3,9 @@
  * json_web_crypto_test.json, 34 tests) through Tessera's verifier, on both engines, one test per tcId.
  *
  * How verdicts are read:
- * - valid, in our set (`dir`, `ECDH-ES`, `ECDH-ES+A*KW`, `RSA-OAEP-256` with `A*GCM` / `A*CBC-HS*`) → `verify()`
- *   resolves and the plaintext equals the vector's `pt`. The plaintexts are not signed JWTs, so the run uses the
- *   probe engine of vectors-helpers.ts, which hands the pipeline a signed JWT once the real decryption succeeded.
+ * - valid, in our set (`dir`, `ECDH-ES`, `ECDH-ES+A*KW`, `RSA-OAEP-256` with `A*GCM` / `A*CBC-HS*`) → decrypted,
+ *   and the plaintext equals the vector's `pt`. The plaintexts are not JWTs, so the run goes through
+ *   createJweDecrypter (the token verifier's policy up to decryption, then the raw plaintext; see vectors-helpers.ts).
  * - invalid → rejected with a TesseraError whose code (and message) the rules below name per defect.
  * - acceptable → none in these files; the suites' rule is "rejected unless Tessera documents why accepting is safe".
  * - JsonSerialization → invalid for our compact-only API: rejected as `token_malformed`.

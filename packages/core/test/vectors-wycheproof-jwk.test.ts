@@ -2,7 +2,7 @@
  * Project Wycheproof's key vectors through Tessera, one test per tcId:
  * - json_web_key_test.json (26): the group's key set goes through `importJwks`, then the test's JWS through a
  *   verifier holding that set (jose engine; the JWS files run both engines). The payloads are not JWT claims, so the
- *   run uses the probe engine of vectors-helpers.ts.
+ *   run goes through createJwsVerifier (see vectors-helpers.ts).
  * - x25519_jwk_test.json (531): X25519 is in our set (ECDH-ES). Each test becomes the token an attacker controls: a
  *   compact ECDH-ES + A128GCM JWE whose `epk` is the vector's public key, sealed under the CEK that Concat KDF
  *   (RFC 7518 §4.6.2) derives from the vector's shared secret. Tessera decrypts it with the vector's private key on

@@ -3,8 +3,8 @@
  * json_web_crypto_test.json, 49 tests) through Tessera's verifier, on both engines, one test per tcId.
  *
  * How verdicts are read:
- * - valid → `verify()` resolves and the bytes the signature proved equal the vector's payload. The payloads are not
- *   JWT claims ("foo", "Test", empty), so the run uses the probe engine of vectors-helpers.ts (see there).
+ * - valid → verified, and the bytes the signature proved equal the vector's payload. The payloads are not JWT
+ *   claims ("foo", "Test", empty), so the run goes through createJwsVerifier (see vectors-helpers.ts).
  * - invalid → rejected with a TesseraError whose code (and message) the rules below name per defect.
  * - acceptable → none in these files; the suites' rule is "rejected unless Tessera documents why accepting is safe".
  * - JsonSerialization → invalid for our compact-only API: the JSON text is rejected as `token_malformed`.

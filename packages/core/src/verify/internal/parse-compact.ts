@@ -11,9 +11,13 @@ interface Cached {
 }
 
 /** A compact token split and its header decoded; which of the two is known from the segment count. */
-export type CompactToken =
-  | ({ readonly kind: 'jws' } & CompactJws & Cached)
-  | ({ readonly kind: 'jwe' } & CompactJwe & Cached);
+export type CompactToken = ParsedJws | ParsedJwe;
+
+/** A compact JWS as {@link parseCompact} returns it. */
+export type ParsedJws = { readonly kind: 'jws' } & CompactJws & Cached;
+
+/** A compact JWE as {@link parseCompact} returns it. */
+export type ParsedJwe = { readonly kind: 'jwe' } & CompactJwe & Cached;
 
 const NOT_CANONICAL = 'token segment is not canonical base64url';
 

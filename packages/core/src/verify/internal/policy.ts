@@ -42,20 +42,56 @@ export interface Policy {
   readonly critical: ReadonlySet<string>;
   readonly requireSignedJwe: boolean;
   readonly compat: CompatPolicy;
+  /**
+   * Whether `typ` names the JWE header and is checked with its other rules, before decryption (a JWE decrypter),
+   * rather than the header the claims were signed under (the token verifier).
+   */
+  readonly jweTyp: boolean;
 }
 
 /** The `compat` option resolved: every setting a plain boolean. */
 export type CompatPolicy = Readonly<Required<VerifyCompatOptions>>;
 
-const COMPAT_SETTINGS = ['gcmIv128', 'zlibDeflate', 'jwtEnvelope', 'nestedWithoutCty'] as const;
-const KNOWN_COMPAT: ReadonlySet<string> = new Set(COMPAT_SETTINGS);
+type CompatSetting = keyof VerifyCompatOptions;
 
-const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
-  'keys', 'decryptionKeys', 'algorithms', 'keyManagementAlgorithms', 'contentEncryptionAlgorithms',
-  'allowCompression', 'typ', 'issuer', 'audience', 'subject', 'subjectClaim', 'requireExp', 'maxTokenAge',
-  'clockTolerance', 'requiredClaims', 'maxTokenSize', 'maxInflatedSize', 'currentDate', 'engine', 'critical',
-  'requireSignedJwe', 'compat',
-]);
+/** Which options a kind of verifier takes, which compatibility settings, and which key option it requires. */
+export interface PolicyShape {
+  readonly options: ReadonlySet<string>;
+  readonly compat: readonly CompatSetting[];
+  readonly requires: 'keys' | 'decryptionKeys' | 'either';
+  /** See {@link Policy.jweTyp}. */
+  readonly jweTyp: boolean;
+}
+
+/** The header and key options of signed and of encrypted tokens: all that a raw entry point takes. */
+const SIGNED = ['keys', 'algorithms', 'typ', 'critical', 'maxTokenSize', 'engine'];
+const ENCRYPTED = ['decryptionKeys', 'keyManagementAlgorithms', 'contentEncryptionAlgorithms', 'allowCompression',
+  'typ', 'critical', 'maxTokenSize', 'maxInflatedSize', 'engine', 'compat'];
+
+/** `createTokenVerifier`: every option. */
+export const TOKEN_SHAPE: PolicyShape = Object.freeze({
+  options: new Set([...SIGNED, ...ENCRYPTED, 'issuer', 'audience', 'subject', 'subjectClaim', 'requireExp',
+    'maxTokenAge', 'clockTolerance', 'requiredClaims', 'currentDate', 'requireSignedJwe']),
+  compat: Object.freeze(['gcmIv128', 'zlibDeflate', 'jwtEnvelope', 'nestedWithoutCty'] as const),
+  requires: 'either',
+  jweTyp: false,
+});
+
+/** `createJwsVerifier`: JWS header and key options only. */
+export const JWS_SHAPE: PolicyShape = Object.freeze({
+  options: new Set(SIGNED),
+  compat: Object.freeze([]),
+  requires: 'keys',
+  jweTyp: false,
+});
+
+/** `createJweDecrypter`: JWE header, key and decryption options only (no nested-token settings). */
+export const JWE_SHAPE: PolicyShape = Object.freeze({
+  options: new Set(ENCRYPTED),
+  compat: Object.freeze(['gcmIv128', 'zlibDeflate'] as const),
+  requires: 'decryptionKeys',
+  jweTyp: true,
+});
 
 /** Remote key sets hold public keys, so a resolver that lists nothing yet is trusted with these by default. */
 const ASYMMETRIC_JWS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
@@ -127,17 +163,17 @@ function criticalSet(value: unknown): ReadonlySet<string> {
   return new Set(list);
 }
 
-/** Validates `compat`: a plain object of known settings, each a boolean; every setting absent is off. */
-function compatOption(value: unknown): CompatPolicy {
+/** Validates `compat`: a plain object of settings `known`, each a boolean; every setting absent is off. */
+function compatOption(value: unknown, known: readonly CompatSetting[]): CompatPolicy {
   if (value === undefined) value = {};
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new TesseraArgumentError('"compat" must be an object of compatibility settings');
   }
   const settings = value as Record<string, unknown>;
   for (const name of Object.keys(settings)) {
-    if (!KNOWN_COMPAT.has(name)) {
-      const known = COMPAT_SETTINGS.join(', ');
-      throw new TesseraArgumentError(`unknown compatibility setting "compat.${name.slice(0, 40)}" (known: ${known})`);
+    if (!(known as readonly string[]).includes(name)) {
+      const names = known.join(', ');
+      throw new TesseraArgumentError(`unknown compatibility setting "compat.${name.slice(0, 40)}" (known: ${names})`);
     }
   }
   return Object.freeze({
@@ -161,28 +197,37 @@ function engineOption(value: unknown): VerificationEngine {
   return value as VerificationEngine;
 }
 
+function requireKeys(shape: PolicyShape, keys: KeySource | undefined, decryptionKeys: KeySource | undefined): void {
+  if (shape.requires === 'either') {
+    if (keys === undefined && decryptionKeys === undefined) {
+      throw new TesseraArgumentError('"keys" or "decryptionKeys" is required');
+    }
+  } else if ((shape.requires === 'keys' ? keys : decryptionKeys) === undefined) {
+    throw new TesseraArgumentError(`"${shape.requires}" is required`);
+  }
+}
+
 /**
  * Validates verify options once and returns the frozen policy; prepares every key the sources list with the engine.
+ * `shape` says which options this kind of verifier takes: any other is an unknown option.
  *
  * @throws {TesseraArgumentError} `invalid_argument` naming the first bad or unknown option.
  */
-export function resolvePolicy(options: VerifyOptions): Policy {
+export function resolvePolicy(options: VerifyOptions, shape: PolicyShape = TOKEN_SHAPE): Policy {
   if (typeof options !== 'object' || options === null) throw new TesseraArgumentError('"options" must be an object');
   for (const name of Object.keys(options)) {
-    if (!KNOWN_OPTIONS.has(name)) throw new TesseraArgumentError(`unknown option "${name}"`);
+    if (!shape.options.has(name)) throw new TesseraArgumentError(`unknown option "${name}"`);
   }
   const keys = resolveKeysOption(options.keys, 'keys', 'sig');
   const decryptionKeys = resolveKeysOption(options.decryptionKeys, 'decryptionKeys', 'enc');
-  if (keys === undefined && decryptionKeys === undefined) {
-    throw new TesseraArgumentError('"keys" or "decryptionKeys" is required');
-  }
+  requireKeys(shape, keys, decryptionKeys);
   const typ = stringList(options.typ, 'typ');
   const currentDate = options.currentDate;
   if (currentDate !== undefined && typeof currentDate !== 'function') {
     throw new TesseraArgumentError('"currentDate" must be a function returning a Date');
   }
   const engine = engineOption(options.engine);
-  const compat = compatOption(options.compat);
+  const compat = compatOption(options.compat, shape.compat);
   const policy: Policy = Object.freeze({
     keys: keys?.resolver,
     decryptionKeys: decryptionKeys?.resolver,
@@ -220,6 +265,7 @@ export function resolvePolicy(options: VerifyOptions): Policy {
     critical: criticalSet(options.critical),
     requireSignedJwe: bool(options.requireSignedJwe, 'requireSignedJwe', false),
     compat,
+    jweTyp: shape.jweTyp,
   });
   if (engine.prepareKey !== undefined) {
     for (const key of keys?.listed ?? []) engine.prepareKey(key);

@@ -1,16 +1,15 @@
 import { TokenFormatError, TokenHeaderError } from '../../errors.js';
-import type { CompactJwe, CompactJws } from '../../lib/engine.js';
 import { hasOnlyTokenCharacters } from '../../lib/base64url.js';
 import { decodeUtf8, parseStrictJsonObject } from '../../lib/strict-json.js';
 import type { JoseHeader, JwtClaims, TesseraKey } from '../../types.js';
 import type { VerifiedToken } from '../verified-token.js';
 import { checkClaims } from './check-claims.js';
+import { checkTyp } from './check-header.js';
 import type { HeaderCache } from './header-cache.js';
-import { checkJweHeader, checkJwsHeader, checkTyp } from './check-header.js';
 import { normalizeMediaType } from './media-type.js';
-import { parseCompact } from './parse-compact.js';
+import { openJwe, openJws } from './open-compact.js';
+import { parseCompact, type ParsedJwe, type ParsedJws } from './parse-compact.js';
 import type { Policy } from './policy.js';
-import { withCandidateKeys } from './with-candidate-keys.js';
 
 interface Signed {
   readonly payload: JwtClaims;
@@ -23,22 +22,10 @@ function parseClaims(text: string): JwtClaims {
 }
 
 /** Header rules, key selection, signature, then the payload as a strict JSON object (claims are checked by callers). */
-async function verifySigned(
-  policy: Policy,
-  headers: HeaderCache,
-  jws: CompactJws & { cached: boolean },
-): Promise<Signed> {
-  const header = jws.header;
-  if (!jws.cached) {
-    checkJwsHeader(header, policy);
-    checkTyp(header, policy);
-  }
-  const engine = policy.engine;
-  const { bytes, key } = await withCandidateKeys(policy.keys, header, 'sig', (candidate) =>
-    engine.verifyJws(jws, candidate),
-  );
-  if (!jws.cached) headers.remember('jws', jws.protectedB64, header);
-  return { payload: parseClaims(decodeUtf8(bytes, 'token payload')), header, key };
+async function verifySigned(policy: Policy, headers: HeaderCache, jws: ParsedJws): Promise<Signed> {
+  const { bytes, key } = await openJws(policy, jws);
+  if (!jws.cached) headers.remember('jws', jws.protectedB64, jws.header);
+  return { payload: parseClaims(decodeUtf8(bytes, 'token payload')), header: jws.header, key };
 }
 
 /** True when the text is a JSON object rather than a compact JWS (whose first character is base64url). */
@@ -85,18 +72,9 @@ async function openNested(
   return { ...signed, format: 'nested', encryptionHeader, decryptionKey };
 }
 
-async function openEncrypted(
-  policy: Policy,
-  headers: HeaderCache,
-  jwe: CompactJwe & { cached: boolean },
-): Promise<VerifiedToken> {
+async function openEncrypted(policy: Policy, headers: HeaderCache, jwe: ParsedJwe): Promise<VerifiedToken> {
   const header = jwe.header;
-  if (!jwe.cached) checkJweHeader(header, policy);
-  const engine = policy.engine;
-  const limits = policy.limits;
-  const { bytes, key: decryptionKey } = await withCandidateKeys(policy.decryptionKeys, header, 'enc', (candidate) =>
-    engine.decryptJwe(jwe, candidate, limits),
-  );
+  const { bytes, key: decryptionKey } = await openJwe(policy, jwe);
   if (!jwe.cached) headers.remember('jwe', jwe.protectedB64, header);
   const text = decodeUtf8(bytes, 'decrypted token');
   const cty = header.cty;
