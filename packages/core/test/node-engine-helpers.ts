@@ -121,8 +121,11 @@ export type Verdict =
   | { ok: true; bytes: Uint8Array; plain: boolean }
   | { ok: false; code: string; message: string; name: string };
 
-/** Runs one engine operation and reduces the outcome to a {@link Verdict}; non-Tessera errors are rethrown. */
-export async function verdictOf(run: () => Promise<Uint8Array>): Promise<Verdict> {
+/**
+ * Runs one engine operation (which may answer at once or with a promise) and reduces the outcome to a
+ * {@link Verdict}; non-Tessera errors are rethrown.
+ */
+export async function verdictOf(run: () => Uint8Array | Promise<Uint8Array>): Promise<Verdict> {
   try {
     const bytes = await run();
     return { ok: true, bytes: new Uint8Array(bytes), plain: Object.getPrototypeOf(bytes) === Uint8Array.prototype };

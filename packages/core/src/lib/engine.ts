@@ -5,7 +5,7 @@ import type { JoseHeader, TesseraKey } from '../types.js';
  * The engine may trust `header` (the policy validated it); it must not re-read policy from it.
  */
 export interface CompactJws {
-  /** The whole compact token. */
+  /** The whole compact token: `protectedB64`, `.`, `payloadB64`, `.`, `signatureB64`. */
   readonly token: string;
   /** The decoded protected header. */
   readonly header: JoseHeader;
@@ -54,6 +54,16 @@ export interface DecryptLimits {
  * An engine answers exactly one question per call: "is this signature/ciphertext good under this key, and what are
  * the payload bytes?". It throws {@link SignatureError} / {@link DecryptionError} (or `token_too_large` for an
  * inflation past the cap) and nothing else for a bad token.
+ *
+ * Each method may answer synchronously (return the bytes or throw) or asynchronously (a promise that resolves to the
+ * bytes or rejects): WebCrypto only answers asynchronously, while node:crypto can answer at once, and every promise
+ * hop saved is measurable on the hot path. The policy handles both.
+ *
+ * The bytes are lent to the policy, not handed over: they may be a view into memory the engine shares with other
+ * data (Node's `Buffer` pool, whose `.buffer` holds other tokens' bytes), so their `.buffer` must never reach a
+ * caller. The claims verifier parses them at once and keeps only the parsed claims; the entry points that return
+ * payload bytes to callers (`createJwsVerifier`, `createJweDecrypter`) return a copy of their own. The bytes
+ * themselves must stay unchanged once returned (an engine must not reuse that memory for a later call).
  */
 export interface VerificationEngine {
   /** A short name for logs and benchmarks (`jose`, `node`). */
@@ -63,8 +73,14 @@ export interface VerificationEngine {
    * Node engine makes a `KeyObject`). Optional.
    */
   prepareKey?(key: TesseraKey): void;
-  /** Verifies `jws` under `key` (whose `alg` equals `jws.header.alg`) and returns the payload bytes. */
-  verifyJws(jws: CompactJws, key: TesseraKey): Promise<Uint8Array>;
-  /** Decrypts `jwe` under `key` (whose `alg` equals `jwe.header.alg`) and returns the plaintext, inflated if `zip`. */
-  decryptJwe(jwe: CompactJwe, key: TesseraKey, limits: DecryptLimits): Promise<Uint8Array>;
+  /**
+   * Verifies `jws` under `key` (whose `alg` equals `jws.header.alg`) and returns the payload bytes (lent, see
+   * above), at once or as a promise.
+   */
+  verifyJws(jws: CompactJws, key: TesseraKey): Uint8Array | Promise<Uint8Array>;
+  /**
+   * Decrypts `jwe` under `key` (whose `alg` equals `jwe.header.alg`) and returns the plaintext, inflated if `zip`
+   * (lent, see above), at once or as a promise.
+   */
+  decryptJwe(jwe: CompactJwe, key: TesseraKey, limits: DecryptLimits): Uint8Array | Promise<Uint8Array>;
 }

@@ -14,10 +14,14 @@ export interface ContentDecrypter {
 }
 
 /**
- * Joins decipher outputs into one fresh, unpooled `Uint8Array`. `Buffer.concat` may return a slice of Node's shared
- * pool, whose `.buffer` would expose whatever else lives in that slab (other tokens' plaintext) to payload consumers.
+ * Joins decipher outputs into one plain `Uint8Array` that owns all of its memory. `Buffer.concat` may return a slice
+ * of Node's shared pool, whose `.buffer` would expose whatever else lives in that slab (other tokens' plaintext) to
+ * payload consumers. When `final()` adds nothing (always with GCM), `head` is returned as it is, viewed as a plain
+ * `Uint8Array` and not copied: a decipher's `update()` output is memory of its own, exactly as long as the output
+ * (the node-engine tests check that claim on this Node version).
  */
 export function joinUnpooled(head: Buffer, tail: Buffer): Uint8Array {
+  if (tail.length === 0) return new Uint8Array(head.buffer, head.byteOffset, head.length);
   const out = new Uint8Array(head.length + tail.length);
   out.set(head, 0);
   out.set(tail, head.length);

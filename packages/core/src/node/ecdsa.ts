@@ -54,14 +54,16 @@ function inRange(sig: Buffer, start: number, size: number, order: Buffer): boole
  *
  * @param alg - `ES256`, `ES384` or `ES512`.
  * @param key - The public key, on the curve `alg` names.
- * @returns A function answering whether `signature` signs `data`.
+ * @returns A function answering whether `signatureB64` signs `signingInput`.
  */
 export function ecdsaCheck(alg: EcdsaAlgorithm, key: KeyObject): SignatureCheck {
   const { hash, size, order } = ECDSA_CURVES[alg];
   const options = Object.freeze({ key, dsaEncoding: 'ieee-p1363' as const });
-  return (data, signature) =>
-    signature.length === 2 * size
-    && inRange(signature, 0, size, order)
-    && inRange(signature, size, size, order)
-    && cryptoVerify(hash, data, options, signature);
+  return (signingInput, signatureB64) => {
+    const signature = Buffer.from(signatureB64, 'base64url');
+    return signature.length === 2 * size
+      && inRange(signature, 0, size, order)
+      && inRange(signature, size, size, order)
+      && cryptoVerify(hash, Buffer.from(signingInput, 'latin1'), options, signature);
+  };
 }

@@ -5,44 +5,46 @@ import type { TesseraKey } from '../types.js';
 import { inflate, isEnforceableLimit } from './inflate.js';
 import { nodeKeyOf } from './node-key.js';
 
-/** A view of `bytes` as a plain `Uint8Array`, the type the jose engine returns (no copy). */
-function plain(bytes: Buffer): Uint8Array {
-  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}
-
 /**
- * Decodes a segment the policy already proved canonical base64url. `Buffer.alloc` + `write` decodes once into memory
- * of its own; `Buffer.from` could return a slice of the shared pool, whose `.buffer` holds other tokens' bytes.
+ * The payload bytes, decoded by `Buffer.from` and returned as a plain `Uint8Array` view (the type jose returns). For
+ * a short segment the memory is a slice of Node's shared pool, whose `.buffer` holds other data: that is what the
+ * engine contract allows (the bytes are lent, see {@link VerificationEngine}), and about 300 ns cheaper per token
+ * than decoding into memory of their own.
  */
-function decodeUnpooled(segment: string): Buffer {
-  const out = Buffer.alloc((segment.length * 3) >> 2);
-  out.write(segment, 'base64url');
-  return out;
+function decodePayload(segment: string): Uint8Array {
+  const bytes = Buffer.from(segment, 'base64url');
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 function prepareKey(key: TesseraKey): void {
   if (nodeKeyOf(key) === null) joseEngine.prepareKey?.(key);
 }
 
-async function verifyJws(jws: CompactJws, key: TesseraKey): Promise<Uint8Array> {
+/*
+ * Both operations answer synchronously on their node:crypto path (bytes, or a thrown Tessera error) and return the
+ * jose engine's promise only when they hand a token over: the policy then verifies a token with no promise hop.
+ */
+
+function verifyJws(jws: CompactJws, key: TesseraKey): Uint8Array | Promise<Uint8Array> {
   const prepared = nodeKeyOf(key);
   // `crit` (and with it `b64: false`, RFC 7797) changes what is signed; those rare tokens keep jose's reading.
   if (prepared?.kind !== 'jws' || prepared.alg !== jws.header.alg || jws.header.crit !== undefined) {
     return joseEngine.verifyJws(jws, key);
   }
-  const data = Buffer.from(`${jws.protectedB64}.${jws.payloadB64}`, 'latin1');
+  // The JWS signing input (RFC 7515 §5.2) is the token's own prefix: no string or Buffer is built for it.
+  const signingInput = jws.token.slice(0, jws.protectedB64.length + 1 + jws.payloadB64.length);
   let valid: boolean;
   try {
-    valid = prepared.check(data, Buffer.from(jws.signatureB64, 'base64url'));
+    valid = prepared.check(signingInput, jws.signatureB64);
   } catch (cause) {
     // OpenSSL refusing a signature outright (e.g. longer than the modulus) is a failed verification, as in jose.
     throw new SignatureError(undefined, { cause });
   }
   if (!valid) throw new SignatureError();
-  return plain(decodeUnpooled(jws.payloadB64));
+  return decodePayload(jws.payloadB64);
 }
 
-async function decryptJwe(jwe: CompactJwe, key: TesseraKey, limits: DecryptLimits): Promise<Uint8Array> {
+function decryptJwe(jwe: CompactJwe, key: TesseraKey, limits: DecryptLimits): Uint8Array | Promise<Uint8Array> {
   const prepared = nodeKeyOf(key);
   const { enc, zip } = jwe.header;
   const decrypter = prepared?.kind === 'dir' && jwe.header.alg === 'dir' && typeof enc === 'string'

@@ -14,7 +14,7 @@ const BITS: Readonly<Record<RsaAlgorithm, 256 | 384 | 512>> = Object.freeze({
  *
  * @param alg - `RS256`…`RS512` or `PS256`…`PS512`.
  * @param key - The public key (at least 2048 bits, or 1024 for an `allowWeakRsa` key; {@link prepareNodeKey} checks).
- * @returns A function answering whether `signature` signs `data`.
+ * @returns A function answering whether `signatureB64` signs `signingInput`.
  */
 export function rsaCheck(alg: RsaAlgorithm, key: KeyObject): SignatureCheck {
   const bits = BITS[alg];
@@ -22,5 +22,6 @@ export function rsaCheck(alg: RsaAlgorithm, key: KeyObject): SignatureCheck {
   const options = alg.startsWith('PS')
     ? Object.freeze({ key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: bits / 8 })
     : Object.freeze({ key, padding: constants.RSA_PKCS1_PADDING });
-  return (data, signature) => cryptoVerify(hash, data, options, signature);
+  return (signingInput, signatureB64) =>
+    cryptoVerify(hash, Buffer.from(signingInput, 'latin1'), options, Buffer.from(signatureB64, 'base64url'));
 }

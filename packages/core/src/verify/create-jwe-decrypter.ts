@@ -45,7 +45,8 @@ async function decryptJwe(policy: Policy, headers: HeaderCache, token: unknown):
   }
   const { bytes, key } = await openJwe(policy, jwe);
   if (!jwe.cached) headers.remember('jwe', jwe.protectedB64, jwe.header);
-  return { plaintext: bytes, header: jwe.header, key };
+  // The engine's bytes are lent (they may sit in Node's shared Buffer pool): the caller gets a copy of its own.
+  return { plaintext: new Uint8Array(bytes), header: jwe.header, key };
 }
 
 /**

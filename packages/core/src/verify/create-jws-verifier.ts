@@ -44,7 +44,8 @@ async function verifyJws(policy: Policy, headers: HeaderCache, token: unknown): 
   }
   const { bytes, key } = await openJws(policy, jws);
   if (!jws.cached) headers.remember('jws', jws.protectedB64, jws.header);
-  return { payload: bytes, header: jws.header, key };
+  // The engine's bytes are lent (they may sit in Node's shared Buffer pool): the caller gets a copy of its own.
+  return { payload: new Uint8Array(bytes), header: jws.header, key };
 }
 
 /**

@@ -14,6 +14,32 @@ function deepFreeze<T>(value: T): T {
 }
 
 /**
+ * One kind's headers by protected segment. The entry found last is compared before the map is searched: most traffic
+ * repeats one header, and comparing strings is cheaper than hashing a freshly sliced segment for the lookup.
+ */
+class HeaderMap {
+  readonly #map = new Map<string, JoseHeader>();
+  #lastB64 = '';
+  #last: JoseHeader | undefined;
+
+  get(protectedB64: string): JoseHeader | undefined {
+    if (protectedB64 === this.#lastB64) return this.#last;
+    const header = this.#map.get(protectedB64);
+    if (header !== undefined) {
+      this.#lastB64 = protectedB64;
+      this.#last = header;
+    }
+    return header;
+  }
+
+  set(protectedB64: string, header: JoseHeader): void {
+    if (protectedB64.length > MAX_LENGTH || this.#map.has(protectedB64)) return;
+    if (this.#map.size >= LIMIT) this.#map.clear();
+    this.#map.set(protectedB64, header);
+  }
+}
+
+/**
  * Protected headers that already passed this verifier's header rules on a token that then verified, by their exact
  * base64url text. Tokens from one issuer repeat the same header, so decoding, strict parsing and checking it again
  * is pure overhead on the hot path. Only verified tokens add entries, so a stream of forged headers cannot churn
@@ -21,8 +47,8 @@ function deepFreeze<T>(value: T): T {
  * returns is frozen, cached or not).
  */
 export class HeaderCache {
-  readonly #jws = new Map<string, JoseHeader>();
-  readonly #jwe = new Map<string, JoseHeader>();
+  readonly #jws = new HeaderMap();
+  readonly #jwe = new HeaderMap();
 
   /** The checked header for this exact protected segment, if a verified token had it. */
   get(kind: 'jws' | 'jwe', protectedB64: string): JoseHeader | undefined {
@@ -32,9 +58,6 @@ export class HeaderCache {
   /** Remembers (and freezes) a header after a token carrying it verified. */
   remember(kind: 'jws' | 'jwe', protectedB64: string, header: JoseHeader): void {
     deepFreeze(header);
-    const map = kind === 'jws' ? this.#jws : this.#jwe;
-    if (protectedB64.length > MAX_LENGTH || map.has(protectedB64)) return;
-    if (map.size >= LIMIT) map.clear();
-    map.set(protectedB64, header);
+    (kind === 'jws' ? this.#jws : this.#jwe).set(protectedB64, header);
   }
 }

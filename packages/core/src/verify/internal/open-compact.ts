@@ -9,10 +9,10 @@ import { withCandidateKeys, type KeyedResult } from './with-candidate-keys.js';
  * chosen by `kid` and `alg`. The claims verifier and the raw entry points call these and nothing else for the
  * cryptographic part, so their verdict on the header and the key is the same by construction.
  *
- * Both return the engine's promise itself rather than awaiting it (no extra await or allocation on the claims
- * verifier's hot path); a header rule that fails throws synchronously, which the callers' async functions turn into a
- * rejection. The caller remembers the header in its cache once the promise has resolved: only a token that verified
- * may add an entry.
+ * Both answer synchronously when the key resolver and the engine do (the Node engine on its common path), else with a
+ * promise: no await and no promise of their own on the claims verifier's hot path. A header rule that fails throws
+ * synchronously, as does a synchronous engine's failure; callers turn both into a rejection. The caller remembers the
+ * header in its cache once the result is in: only a token that verified may add an entry.
  */
 
 /**
@@ -21,7 +21,7 @@ import { withCandidateKeys, type KeyedResult } from './with-candidate-keys.js';
  * @throws {TesseraError} `alg_not_allowed`, `header_invalid`, `key_not_found`, `signature_invalid`,
  *   `jwks_unavailable`.
  */
-export function openJws(policy: Policy, jws: ParsedJws): Promise<KeyedResult> {
+export function openJws(policy: Policy, jws: ParsedJws): KeyedResult | Promise<KeyedResult> {
   if (!jws.cached) {
     checkJwsHeader(jws.header, policy);
     checkTyp(jws.header, policy);
@@ -37,7 +37,7 @@ export function openJws(policy: Policy, jws: ParsedJws): Promise<KeyedResult> {
  * @throws {TesseraError} `alg_not_allowed`, `header_invalid`, `key_not_found`, `decryption_failed`,
  *   `token_too_large`, `jwks_unavailable`.
  */
-export function openJwe(policy: Policy, jwe: ParsedJwe): Promise<KeyedResult> {
+export function openJwe(policy: Policy, jwe: ParsedJwe): KeyedResult | Promise<KeyedResult> {
   if (!jwe.cached) {
     checkJweHeader(jwe.header, policy);
     if (policy.jweTyp) checkTyp(jwe.header, policy);

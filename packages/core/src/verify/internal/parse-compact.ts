@@ -1,7 +1,7 @@
 import { TokenFormatError } from '../../errors.js';
 import { decodeSegment, hasOnlyTokenCharacters, isCanonicalSegment } from '../../lib/base64url.js';
 import type { CompactJwe, CompactJws } from '../../lib/engine.js';
-import { decodeUtf8, parseStrictJsonObject } from '../../lib/strict-json.js';
+import { parseStrictJsonBytes } from '../../lib/strict-json.js';
 import type { JoseHeader } from '../../types.js';
 import type { HeaderCache } from './header-cache.js';
 
@@ -27,7 +27,7 @@ function segment(value: string): string {
 }
 
 function decodeHeader(protectedB64: string): JoseHeader {
-  return parseStrictJsonObject(decodeUtf8(decodeSegment(protectedB64), 'token header'), 'token header') as JoseHeader;
+  return parseStrictJsonBytes(decodeSegment(protectedB64), 'token header') as JoseHeader;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { TokenFormatError, TokenHeaderError } from '../../errors.js';
 import { hasOnlyTokenCharacters } from '../../lib/base64url.js';
-import { decodeUtf8, parseStrictJsonObject } from '../../lib/strict-json.js';
+import { decodeUtf8, parseStrictJsonBytes, parseStrictJsonObject } from '../../lib/strict-json.js';
 import type { JoseHeader, JwtClaims, TesseraKey } from '../../types.js';
 import type { VerifiedToken } from '../verified-token.js';
 import { checkClaims } from './check-claims.js';
@@ -10,6 +10,13 @@ import { normalizeMediaType } from './media-type.js';
 import { openJwe, openJws } from './open-compact.js';
 import { parseCompact, type ParsedJwe, type ParsedJws } from './parse-compact.js';
 import type { Policy } from './policy.js';
+import type { KeyedResult } from './with-candidate-keys.js';
+
+/*
+ * Every step returns its answer at once when the engine answered at once, and a promise only when it did not (see
+ * VerificationEngine): a synchronous engine then verifies a token without a single promise hop before the one
+ * `verifyCompact` returns.
+ */
 
 interface Signed {
   readonly payload: JwtClaims;
@@ -22,10 +29,15 @@ function parseClaims(text: string): JwtClaims {
 }
 
 /** Header rules, key selection, signature, then the payload as a strict JSON object (claims are checked by callers). */
-async function verifySigned(policy: Policy, headers: HeaderCache, jws: ParsedJws): Promise<Signed> {
-  const { bytes, key } = await openJws(policy, jws);
+function verifySigned(policy: Policy, headers: HeaderCache, jws: ParsedJws): Signed | Promise<Signed> {
+  const opened = openJws(policy, jws);
+  return opened instanceof Promise ? opened.then((result) => signed(headers, jws, result)) : signed(headers, jws, opened);
+}
+
+/** The verified JWS with its payload parsed; the engine's bytes are lent, so they are parsed here and not kept. */
+function signed(headers: HeaderCache, jws: ParsedJws, { bytes, key }: KeyedResult): Signed {
   if (!jws.cached) headers.remember('jws', jws.protectedB64, jws.header);
-  return { payload: parseClaims(decodeUtf8(bytes, 'token payload')), header: jws.header, key };
+  return { payload: parseStrictJsonBytes(bytes, 'token payload') as JwtClaims, header: jws.header, key };
 }
 
 /** True when the text is a JSON object rather than a compact JWS (whose first character is base64url). */
@@ -56,25 +68,40 @@ function envelopedJws(claims: JwtClaims): string | undefined {
 }
 
 /** Verifies `text` as the inner compact JWS of a nested token and checks its claims. */
-async function openNested(
+function openNested(
   policy: Policy,
   headers: HeaderCache,
   text: string,
   what: string,
   encryptionHeader: JoseHeader,
   decryptionKey: TesseraKey,
-): Promise<VerifiedToken> {
+): VerifiedToken | Promise<VerifiedToken> {
   // The plaintext is bounded by the token size or maxInflatedSize already, so no second size cap.
   const inner = parseCompact(text, Number.POSITIVE_INFINITY, headers);
   if (inner.kind !== 'jws') throw new TokenFormatError(`${what} is not a compact JWS`);
-  const signed = await verifySigned(policy, headers, inner);
-  checkClaims(signed.payload, policy);
-  return { ...signed, format: 'nested', encryptionHeader, decryptionKey };
+  const verified = verifySigned(policy, headers, inner);
+  const finish = (result: Signed): VerifiedToken => {
+    checkClaims(result.payload, policy);
+    return { ...result, format: 'nested', encryptionHeader, decryptionKey };
+  };
+  return verified instanceof Promise ? verified.then(finish) : finish(verified);
 }
 
-async function openEncrypted(policy: Policy, headers: HeaderCache, jwe: ParsedJwe): Promise<VerifiedToken> {
+function openEncrypted(policy: Policy, headers: HeaderCache, jwe: ParsedJwe): VerifiedToken | Promise<VerifiedToken> {
+  const opened = openJwe(policy, jwe);
+  return opened instanceof Promise
+    ? opened.then((result) => readPlaintext(policy, headers, jwe, result))
+    : readPlaintext(policy, headers, jwe, opened);
+}
+
+/** What a decrypted JWE holds: claims, a nested JWS, or (under compat settings) an envelope or a JWS without `cty`. */
+function readPlaintext(
+  policy: Policy,
+  headers: HeaderCache,
+  jwe: ParsedJwe,
+  { bytes, key: decryptionKey }: KeyedResult,
+): VerifiedToken | Promise<VerifiedToken> {
   const header = jwe.header;
-  const { bytes, key: decryptionKey } = await openJwe(policy, jwe);
   if (!jwe.cached) headers.remember('jwe', jwe.protectedB64, header);
   const text = decodeUtf8(bytes, 'decrypted token');
   const cty = header.cty;
@@ -129,12 +156,26 @@ function openClaims(policy: Policy, header: JoseHeader, plaintext: string | JwtC
  * selection, signature or decryption (via the engine), nested JWS, then the claims policy. `headers` is the
  * verifier's cache of protected headers already checked under `policy`.
  *
- * @throws {TesseraError} with a stable code for every way a token can be bad.
+ * Always a promise, even when every step answered at once: a bad token is a rejection, never a synchronous throw.
+ *
+ * @throws {TesseraError} with a stable code for every way a token can be bad (as a rejection).
  */
-export async function verifyCompact(policy: Policy, headers: HeaderCache, token: unknown): Promise<VerifiedToken> {
+export function verifyCompact(policy: Policy, headers: HeaderCache, token: unknown): Promise<VerifiedToken> {
+  try {
+    return Promise.resolve(verifyToken(policy, headers, token));
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}
+
+function verifyToken(policy: Policy, headers: HeaderCache, token: unknown): VerifiedToken | Promise<VerifiedToken> {
   const parsed = parseCompact(token, policy.maxTokenSize, headers);
   if (parsed.kind === 'jwe') return openEncrypted(policy, headers, parsed);
-  const signed = await verifySigned(policy, headers, parsed);
-  checkClaims(signed.payload, policy);
-  return { payload: signed.payload, header: signed.header, format: 'jws', key: signed.key };
+  const verified = verifySigned(policy, headers, parsed);
+  return verified instanceof Promise ? verified.then((result) => jwsToken(policy, result)) : jwsToken(policy, verified);
+}
+
+function jwsToken(policy: Policy, { payload, header, key }: Signed): VerifiedToken {
+  checkClaims(payload, policy);
+  return { payload, header, format: 'jws', key };
 }

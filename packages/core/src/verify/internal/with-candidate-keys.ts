@@ -56,33 +56,70 @@ export interface KeyedResult {
   readonly key: TesseraKey;
 }
 
+/** One engine call under one key: the bytes at once, or a promise of them (see {@link VerificationEngine}). */
+export type Attempt = (key: TesseraKey) => Uint8Array | Promise<Uint8Array>;
+
 /**
  * Resolves the keys that may check `header` (by `kid` and `alg`, never from the token) and runs `attempt` with each
  * until one succeeds. Only a signature or decryption failure moves on to the next key; anything else (a token too
- * large once inflated, a source outage) stops at once.
+ * large once inflated, a source outage) stops at once; when every key fails, the last key's failure is thrown.
+ *
+ * Synchronous as long as the resolver and the engine are: the answer is returned (or thrown) at once, and becomes a
+ * promise only from the first step that returns one. Callers on the hot path thereby skip every promise hop.
  *
  * @throws {KeyNotFoundError} `key_not_found` when no key fits.
  * @throws {SignatureError | DecryptionError} `signature_invalid` / `decryption_failed` when every key fails.
  */
-export async function withCandidateKeys(
+export function withCandidateKeys(
   resolver: KeyResolver | undefined,
   header: JoseHeader,
   use: KeyUse,
-  attempt: (key: TesseraKey) => Promise<Uint8Array>,
-): Promise<KeyedResult> {
+  attempt: Attempt,
+): KeyedResult | Promise<KeyedResult> {
   const found = resolver === undefined ? NONE : candidates(resolver, header, use);
-  const keys = Array.isArray(found) ? (found as readonly TesseraKey[]) : await found;
+  if (!Array.isArray(found)) return (found as Promise<readonly TesseraKey[]>).then((keys) => firstGood(keys, use, attempt));
+  return firstGood(found as readonly TesseraKey[], use, attempt);
+}
+
+function firstGood(keys: readonly TesseraKey[], use: KeyUse, attempt: Attempt): KeyedResult | Promise<KeyedResult> {
   if (keys.length === 0) throw new KeyNotFoundError();
-  let failure: TesseraError | undefined;
-  for (const key of keys) {
+  return tryFrom(keys, 0, use, attempt);
+}
+
+/** Tries `keys[index]` and, on a signature or decryption failure, the keys after it; rethrows the last failure. */
+function tryFrom(keys: readonly TesseraKey[], index: number, use: KeyUse, attempt: Attempt): KeyedResult | Promise<KeyedResult> {
+  for (let i = index; ; i++) {
+    const key = keys[i] as TesseraKey;
+    const last = i === keys.length - 1;
+    let answer: Uint8Array | Promise<Uint8Array>;
     try {
-      return { bytes: await attempt(key), key };
+      answer = attempt(key);
     } catch (err) {
-      failure = engineFailure(err, use);
-      if (!(failure instanceof SignatureError || failure instanceof DecryptionError)) throw failure;
+      const failure = retryable(err, use);
+      if (last) throw failure;
+      continue;
     }
+    // Anything but bytes is treated as a promise (an engine may return any thenable), as `await` would.
+    if (answer instanceof Uint8Array) return { bytes: answer, key };
+    return Promise.resolve(answer).then(
+      (bytes) => ({ bytes, key }),
+      (err: unknown) => {
+        const failure = retryable(err, use);
+        if (last) throw failure;
+        return tryFrom(keys, i + 1, use, attempt);
+      },
+    );
   }
-  throw failure as TesseraError;
+}
+
+/**
+ * The Tessera error for a failed attempt, when the next key may still succeed (a signature or decryption failure);
+ * any other failure is thrown at once.
+ */
+function retryable(err: unknown, use: KeyUse): TesseraError {
+  const failure = engineFailure(err, use);
+  if (!(failure instanceof SignatureError || failure instanceof DecryptionError)) throw failure;
+  return failure;
 }
 
 /** An engine must throw Tessera errors; anything else (an engine bug) still fails closed. */
