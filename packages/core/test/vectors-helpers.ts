@@ -256,3 +256,9 @@ export function bindGroupKey(group: WycheproofGroup, token: string, use: 'sig' |
   const load = fromToken ? () => importAs(material, target, enc) : () => importJwk(material);
   return { alg: target, outOfSet: false, setup: async () => ({ [option]: [await load()] }) };
 }
+
+/** Rejections several vector suites expect, with core's exact messages. */
+export const SEGMENTS: Rejection = { code: 'token_malformed', message: /^token must have 3 \(JWS\) or 5 \(JWE\) base64url segments$/ };
+export const NOT_CANONICAL: Rejection = { code: 'token_malformed', message: /^token segment is not canonical base64url$/ };
+export const HEADER_NOT_JSON: Rejection = { code: 'token_malformed', message: /^token header is not valid JSON$/ };
+export const DECRYPTION: Rejection = { code: 'decryption_failed', message: /^decryption failed$/, stage: 'verify' };

@@ -26,6 +26,7 @@ import {
   tokenOf,
   type Rejection,
   type WycheproofGroup,
+  NOT_CANONICAL,
 } from './vectors-helpers.js';
 
 interface Disagreement {
@@ -68,7 +69,6 @@ async function joseVerdict(token: string, jwk: JWK): Promise<string> {
   }
 }
 
-const NOT_CANONICAL: Rejection = { code: 'token_malformed', message: /^token segment is not canonical base64url$/ };
 const STRICT_ON: Readonly<Record<string, Rejection>> = {
   'json_web_key_test.json#9': { code: 'invalid_key', message: /: RSA public exponent must be odd and at least 3$/, stage: 'import' },
   'json_web_key_test.json#10': { code: 'invalid_key', message: /: expected at least 32 bytes for HS256, got 31$/, stage: 'import' },

@@ -35,14 +35,14 @@ import {
   type Rejection,
   type WycheproofGroup,
   type WycheproofTest,
+  SEGMENTS,
+  NOT_CANONICAL,
+  HEADER_NOT_JSON,
+  DECRYPTION,
 } from './vectors-helpers.js';
 
 type Outcome = 'accept' | Rejection;
 
-const SEGMENTS: Rejection = { code: 'token_malformed', message: /^token must have 3 \(JWS\) or 5 \(JWE\) base64url segments$/ };
-const NOT_CANONICAL: Rejection = { code: 'token_malformed', message: /^token segment is not canonical base64url$/ };
-const HEADER_NOT_JSON: Rejection = { code: 'token_malformed', message: /^token header is not valid JSON$/ };
-const DECRYPTION: Rejection = { code: 'decryption_failed', message: /^decryption failed$/, stage: 'verify' };
 const ALG_NOT_ALLOWED: Rejection = { code: 'alg_not_allowed', message: /^"alg" header parameter value is not allowed$/, stage: 'verify' };
 const ALG_NOT_STRING: Rejection = { code: 'header_invalid', message: /^"alg" header parameter must be a string$/ };
 

@@ -37,6 +37,7 @@ import {
   readWycheproof,
   runVector,
   type Rejection,
+  DECRYPTION,
 } from './vectors-helpers.js';
 
 type Outcome = 'accept' | Rejection;
@@ -165,7 +166,6 @@ async function jweWith(epk: Jwk, cek: Uint8Array): Promise<string> {
   return `${header}..${base64url.encode(iv)}.${base64url.encode(sealed.slice(0, -16))}.${base64url.encode(sealed.slice(-16))}`;
 }
 
-const DECRYPTION: Rejection = { code: 'decryption_failed', message: /^decryption failed$/, stage: 'verify' };
 
 const x25519 = readWycheproof<XdhFile>('x25519_jwk_test.json');
 const x25519Cases = x25519.testGroups.flatMap((group) =>

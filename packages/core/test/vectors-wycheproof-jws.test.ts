@@ -34,13 +34,13 @@ import {
   type Rejection,
   type WycheproofGroup,
   type WycheproofTest,
+  SEGMENTS,
+  NOT_CANONICAL,
+  HEADER_NOT_JSON,
 } from './vectors-helpers.js';
 
 type Outcome = 'accept' | Rejection;
 
-const SEGMENTS: Rejection = { code: 'token_malformed', message: /^token must have 3 \(JWS\) or 5 \(JWE\) base64url segments$/ };
-const NOT_CANONICAL: Rejection = { code: 'token_malformed', message: /^token segment is not canonical base64url$/ };
-const HEADER_NOT_JSON: Rejection = { code: 'token_malformed', message: /^token header is not valid JSON$/ };
 const BAD_SIGNATURE: Rejection = { code: 'signature_invalid', message: /^signature verification failed$/, stage: 'verify' };
 const NO_KEY: Rejection = { code: 'key_not_found', message: /^no key matches the token$/ };
 const ALG_NONE: Rejection = { code: 'alg_not_allowed', message: /^unsecured tokens \(alg "none"\) are never accepted$/ };
