@@ -11,6 +11,10 @@ export default defineConfig({
       // Tests run on Node, so they get what Node resolves through the `node` export condition: the Node flavour of the
       // main entry, with the node:crypto engine as default (the differential suite compares it with jose).
       { find: /^@tessera\/core$/, replacement: src('./packages/core/src/index.node.ts') },
+      ...['verifier', 'koa', 'express', 'client', 'issuer', 'redis', 'cli'].map((name) => ({
+        find: new RegExp(`^@tessera/${name}$`),
+        replacement: src(`./packages/${name}/src/index.ts`),
+      })),
     ],
   },
   test: {

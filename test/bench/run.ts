@@ -1,13 +1,19 @@
-// `npm run bench`: one process, warm keys, best of a few interleaved rounds per row, printed as a Markdown table with
-// ratios against plain jose (goal: the policy layer costs at most 10% over it) and raw node:crypto (the limit).
-import { formatTable, measure } from './table.js';
-import { verifyRows } from './verify-rows.js';
+// `npm run bench`: one run, every section printed as a Markdown table with side-by-side ratios (against peers and the
+// raw limit). `npm run bench -- core verifier` runs only the named sections.
+import type { BenchSection } from './section.js';
 
-const timeMs = Number(process.env.BENCH_TIME_MS ?? 600);
-const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
-const rows = await verifyRows();
-const results = await measure(rows, timeMs, rounds);
-console.log(
-  `\nTessera bench — node ${process.version}, best of ${rounds} rounds × ${timeMs} ms per contender, ops/s (higher is better)\n`,
-);
-console.log(formatTable(results));
+const sections: BenchSection[] = [
+  { name: 'core', load: () => import('./core-section.js') },
+];
+
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const unknown = wanted.filter((w) => !sections.some((s) => s.name === w));
+if (unknown.length > 0) {
+  console.error(`unknown bench section(s): ${unknown.join(', ')}; known: ${sections.map((s) => s.name).join(', ')}`);
+  process.exit(2);
+}
+for (const section of sections) {
+  if (wanted.length > 0 && !wanted.includes(section.name)) continue;
+  const { run } = await section.load();
+  console.log(await run());
+}

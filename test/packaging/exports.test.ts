@@ -15,7 +15,8 @@ interface PackageJson {
 
 const packages = readdirSync(join(root, 'packages'))
   .map((dir) => join(root, 'packages', dir))
-  .filter((dir) => existsSync(join(dir, 'package.json')))
+  // A package folder whose package.json exists but whose source has not landed yet has nothing to import.
+  .filter((dir) => existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'src', 'index.ts')))
   .map((dir) => ({ dir, pkg: JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as PackageJson }));
 
 function codeSubpaths(pkg: PackageJson): string[] {

@@ -48,6 +48,11 @@ export type TesseraErrorCode =
 export interface TesseraErrorOptions {
   /** The underlying error (kept for logs; never shown to clients). */
   cause?: unknown;
+  /**
+   * The HTTP status, for codes that other packages define (`@tessera/verifier`'s `insufficient_scope` → 403, …). Core's
+   * own codes always get the status of the table above.
+   */
+  status?: number;
 }
 
 const STATUS: Record<TesseraErrorCode, number> = {
@@ -85,19 +90,19 @@ const STATUS: Record<TesseraErrorCode, number> = {
  * }
  * ```
  */
-export class TesseraError extends Error {
+export class TesseraError<Code extends string = TesseraErrorCode> extends Error {
   /** Stable, machine-readable error code. */
-  readonly code: TesseraErrorCode;
+  readonly code: Code;
   /** The HTTP status an API should answer with. */
   readonly status: number;
   /** Whether `message` may be shown to the caller (true for 4xx, false for 5xx). */
   readonly expose: boolean;
 
-  constructor(code: TesseraErrorCode, message: string, options?: TesseraErrorOptions) {
+  constructor(code: Code, message: string, options?: TesseraErrorOptions) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
-    this.status = STATUS[code];
+    this.status = (STATUS as Record<string, number>)[code] ?? options?.status ?? 500;
     this.expose = this.status < 500;
   }
 }
@@ -229,7 +234,11 @@ export class TesseraArgumentError extends TypeError {
   }
 }
 
-/** True when `err` is a {@link TesseraError}, optionally with the given code. */
-export function isTesseraError(err: unknown, code?: TesseraErrorCode): err is TesseraError {
+/**
+ * True when `err` is a {@link TesseraError} (of any Tessera package), optionally with the given code.
+ * @param err - anything caught
+ * @param code - the code to match; any code when absent
+ */
+export function isTesseraError<Code extends string = string>(err: unknown, code?: Code): err is TesseraError<Code> {
   return err instanceof TesseraError && (code === undefined || err.code === code);
 }

@@ -4,5 +4,13 @@ export type {
   RefreshTokenRecord,
   StoredRefreshToken,
   RefreshTokenRotation,
+  FamilyAccessToken,
+  IssueRefreshTokenOptions,
+  RefreshRotateOptions,
+  RefreshRotateResult,
+  RevocationEvent,
+  RevocationListener,
+  CounterState,
+  JsonObject,
 } from './token-store.js';
 export { MemoryTokenStore, type MemoryTokenStoreOptions } from './memory-token-store.js';

@@ -18,6 +18,10 @@ export interface OpaqueTokenRecord {
   issuedAt?: number;
   /** When the token expires, in seconds since the epoch (`exp` for introspection). The store's TTL governs removal. */
   expiresAt: number;
+  /** An identifier for the token (`jti` in introspection answers and audit events). */
+  jti?: string;
+  /** Sender constraint (RFC 9449 §6): `{ jkt }`, the RFC 7638 thumbprint of the DPoP key the token is bound to. */
+  cnf?: { jkt: string };
 }
 
 /**
@@ -44,6 +48,28 @@ export interface RefreshTokenRecord {
    * new token's lifetime by it, so rotation cannot extend a grant forever (RFC 9700 §4.14.2). The store ignores it.
    */
   familyExpiresAt?: number;
+  /** Sender constraint of a public client's refresh token (RFC 9449 §5): the DPoP key's RFC 7638 thumbprint. */
+  cnf?: { jkt: string };
+}
+
+/**
+ * An access token minted from a refresh-token family's grant. The store remembers it with the family so that
+ * revoking the family (logout, RFC 7009, detected reuse) also ends the access tokens it produced: a `jti` goes on
+ * the denylist for the token's remaining lifetime, an opaque token's record is deleted.
+ */
+export interface FamilyAccessToken {
+  /** The access token's `jti` (JWT formats). At least one of `jti` and `hash` is required. */
+  jti?: string;
+  /** The opaque access token's fingerprint (`tokenFingerprint(token)`). */
+  hash?: string;
+  /** How long the access token lives from now, in seconds; must be positive. */
+  ttlSeconds: number;
+}
+
+/** Options of {@link TokenStore.issueRefreshToken}. */
+export interface IssueRefreshTokenOptions {
+  /** The access token issued together with this refresh token, tracked with its family. */
+  accessToken?: FamilyAccessToken;
 }
 
 /** A refresh token as the store knows it: its record, and whether it has been rotated already. */
@@ -65,11 +91,72 @@ export interface RefreshTokenRotation {
   record: RefreshTokenRecord;
   /** How long the store keeps it, in seconds (fractions allowed); must be positive. */
   ttlSeconds: number;
+  /** The access token issued together with the new refresh token, tracked with the family (same step). */
+  accessToken?: FamilyAccessToken;
 }
 
 /**
- * Server-side token state shared by the issuer and the verifier: opaque tokens, refresh-token families, the `jti`
- * denylist and the verified-claims cache. `MemoryTokenStore` is the embedded default; `@tessera/redis` shares
+ * Options of {@link TokenStore.rotate}: the reuse grace window. Two tabs (or a retry after a lost response) may
+ * present the same refresh token moments apart; inside the window the second gets the token set the first one
+ * received, instead of the family being revoked.
+ */
+export interface RefreshRotateOptions {
+  /**
+   * How long after this rotation the *immediately previous* token (the one rotated now) may be presented again and
+   * get `successor` back, in seconds. Only while the successor itself has not been rotated and the family is live;
+   * any other reuse still revokes the family. 0 turns the window off.
+   * @default 0
+   */
+  graceSeconds?: number;
+  /**
+   * What a replay inside the window gets back, kept by the store as an opaque string. Never a token in the clear:
+   * the issuer seals the successor token set under a key derived from the presented (old) refresh token, so only its
+   * holder can open it and the store holds nothing usable. Required when `graceSeconds > 0`.
+   */
+  successor?: string;
+}
+
+/** How {@link TokenStore.rotate} went: the presented token was rotated now, or replayed inside the grace window. */
+export type RefreshRotateResult =
+  | { readonly outcome: 'rotated' }
+  | {
+      readonly outcome: 'grace';
+      /** The `successor` stored by the rotation this replay repeats; `next` was not stored. */
+      readonly successor: string;
+    };
+
+/**
+ * A revocation made through any store instance sharing the backend, pushed to {@link TokenStore.subscribeRevocations}
+ * listeners so verifiers drop cached verdicts at once.
+ */
+export type RevocationEvent =
+  /** A JWT `jti` went on the denylist (`revoke`, or a family revocation denylisting its access tokens). */
+  | { readonly type: 'jti'; readonly jti: string }
+  /** An opaque access token was deleted (`deleteOpaqueToken`, or a family revocation). */
+  | { readonly type: 'opaque'; readonly hash: string }
+  /** A session (`putSession`) ended through `deleteSession`. */
+  | { readonly type: 'session'; readonly jti: string }
+  /** A refresh-token family was revoked. */
+  | { readonly type: 'family'; readonly familyId: string };
+
+/** Receives {@link RevocationEvent}s; must not throw (a throw is caught and dropped). */
+export type RevocationListener = (event: RevocationEvent) => void;
+
+/** The state of a fixed-window counter after {@link TokenStore.increment}. */
+export interface CounterState {
+  /** Hits in the current window, this one included. */
+  readonly count: number;
+  /** Seconds until the window ends and the count starts again from zero (> 0). */
+  readonly resetSeconds: number;
+}
+
+/** A JSON object, as {@link TokenStore.putOneTime} keeps it (plain JSON, as every record). */
+export type JsonObject = { [key: string]: unknown };
+
+/**
+ * Server-side token state shared by the issuer and the verifier: opaque tokens, refresh-token families (with the
+ * reuse grace window and their access tokens), the `jti` denylist and its revocation events, the verified-claims
+ * cache, sessions, rate-limit counters, replay markers and one-time values. `MemoryTokenStore` is the embedded default; `@tessera/redis` shares
  * state across processes. Run `describeTokenStoreConformance` from `@tessera/core/testing` on any implementation.
  *
  * Contract for every implementation:
@@ -123,7 +210,8 @@ export interface TokenStore {
   getOpaqueToken(hash: string): Promise<OpaqueTokenRecord | undefined>;
 
   /**
-   * Removes an opaque token (RFC 7009 revocation). Removing an unknown token is not an error.
+   * Removes an opaque token (RFC 7009 revocation) and publishes an `opaque` event. Removing an unknown token is not
+   * an error.
    * @param hash - `tokenFingerprint(token)`
    * @throws UnavailableError (`store_unavailable`)
    */
@@ -138,7 +226,12 @@ export interface TokenStore {
    * @throws TesseraArgumentError (`invalid_argument`) on a bad argument or a hash already stored
    * @throws UnavailableError (`store_unavailable`)
    */
-  issueRefreshToken(hash: string, record: RefreshTokenRecord, ttlSeconds: number): Promise<void>;
+  issueRefreshToken(
+    hash: string,
+    record: RefreshTokenRecord,
+    ttlSeconds: number,
+    options?: IssueRefreshTokenOptions,
+  ): Promise<void>;
 
   /**
    * A refresh token's record and rotation state, or `undefined` when unknown, expired or in a revoked family. A
@@ -154,30 +247,37 @@ export interface TokenStore {
    * for one `oldHash`, exactly one succeeds. The rotated token is kept (as rotated) until its own TTL ends, so reuse
    * is detected for as long as the token would have been valid.
    *
-   * Decided in this order: unknown or expired → `refresh_token_invalid`; already rotated → revoke the family,
-   * `refresh_token_reused`; family revoked → `refresh_token_invalid`; otherwise rotate.
+   * Decided in this order: unknown or expired → `refresh_token_invalid`; already rotated → inside the grace window
+   * of that rotation (see {@link RefreshRotateOptions}) the stored successor is returned, otherwise the family is revoked
+   * and `refresh_token_reused`; family revoked → `refresh_token_invalid`; otherwise rotate. Revoking the family
+   * revokes its tracked access tokens in the same step.
    *
    * @param oldHash - fingerprint of the presented refresh token
    * @param next - the replacing token; `next.record.familyId` must equal the old token's family
+   * @param options - the grace window and the sealed successor a replay inside it gets
+   * @returns `{ outcome: 'rotated' }`, or `{ outcome: 'grace', successor }` for a replay inside the window
    * @throws RefreshTokenError (`refresh_token_reused`) when `oldHash` was already rotated (the family is now revoked)
    * @throws RefreshTokenError (`refresh_token_invalid`) when `oldHash` is unknown, expired or its family revoked
    * @throws TesseraArgumentError (`invalid_argument`) on a bad argument, a `familyId` mismatch, or `next.hash`
-   *   equal to `oldHash` or already stored; nothing changes
+   *   equal to `oldHash` or already stored, or `graceSeconds > 0` without `successor`; nothing changes
    * @throws UnavailableError (`store_unavailable`)
    */
-  rotate(oldHash: string, next: RefreshTokenRotation): Promise<void>;
+  rotate(oldHash: string, next: RefreshTokenRotation, options?: RefreshRotateOptions): Promise<RefreshRotateResult>;
 
   /**
    * Revokes every refresh token of a family, rotated or not (logout, RFC 7009 revocation of a refresh token, or a
-   * detected reuse). Idempotent; an unknown family is not an error.
+   * detected reuse), and in the same step the family's tracked access tokens (`jti`s denylisted for their remaining
+   * lifetime, opaque records deleted). Publishes a `family` event and one event per access token revoked.
+   * Idempotent; an unknown family is not an error.
    * @param familyId - the family
    * @throws UnavailableError (`store_unavailable`)
    */
   revokeFamily(familyId: string): Promise<void>;
 
   /**
-   * Puts a JWT's `jti` on the denylist for `ttlSeconds` (use the token's remaining lifetime). A TTL of zero or less
-   * does nothing (the token has expired anyway); revoking again never shortens an existing entry.
+   * Puts a JWT's `jti` on the denylist for `ttlSeconds` (use the token's remaining lifetime) and publishes a `jti`
+   * event. A TTL of zero or less does nothing (the token has expired anyway); revoking again never shortens an
+   * existing entry.
    * @param jti - the token's `jti` claim
    * @param ttlSeconds - how long to remember it
    * @throws UnavailableError (`store_unavailable`)
@@ -209,7 +309,84 @@ export interface TokenStore {
   getCachedClaims(fingerprint: string): Promise<JwtClaims | undefined>;
 
   /**
-   * Releases timers and connections. Idempotent; every other method rejects with `store_unavailable` afterwards.
+   * Calls `listener` with every revocation made from now on through any store sharing this backend (this instance
+   * included): denylisted `jti`s, deleted opaque tokens, ended sessions, revoked families. Verifiers subscribe to
+   * drop cached verdicts at once (Redis: pub/sub). Delivery is best effort and at most once; a verifier still checks
+   * the denylist, so a lost event only costs cache freshness, never a revocation.
+   * @param listener - called once per event; exceptions are caught
+   * @returns a function that ends the subscription
+   * @throws UnavailableError (`store_unavailable`) when the subscription cannot be set up
+   */
+  subscribeRevocations(listener: RevocationListener): Promise<() => Promise<void>>;
+
+  /**
+   * Counts one hit on a fixed-window counter (rate limits: per client on `/token`, per subject on an API). The first
+   * hit opens a window of `windowSeconds`; the count restarts when it ends.
+   * @param key - the counter's name, e.g. `token:client-1`; stores namespace it
+   * @param windowSeconds - the window's length; must be positive
+   * @returns the count in the current window (this hit included) and the seconds until it resets
+   * @throws UnavailableError (`store_unavailable`)
+   */
+  increment(key: string, windowSeconds: number): Promise<CounterState>;
+
+  /**
+   * Records `key` as seen for `ttlSeconds`, in one step with the check: true the first time, false while it is still
+   * remembered. For replay detection: DPoP proof `jti`s (RFC 9449 §11.1), one-time nonces.
+   * @param key - what to remember, e.g. `dpop:<jti>`
+   * @param ttlSeconds - how long to remember it; must be positive
+   * @returns whether this is the first time
+   * @throws UnavailableError (`store_unavailable`)
+   */
+  markUsed(key: string, ttlSeconds: number): Promise<boolean>;
+
+  /**
+   * Keeps a JSON object that can be taken exactly once (authorization codes, RFC 6749 §4.1.2: "MUST NOT be used
+   * more than once"). Replaces any value under the same key.
+   * @param key - e.g. the code's fingerprint
+   * @param value - a JSON object
+   * @param ttlSeconds - how long it can be taken; must be positive
+   * @throws UnavailableError (`store_unavailable`)
+   */
+  putOneTime(key: string, value: JsonObject, ttlSeconds: number): Promise<void>;
+
+  /**
+   * Returns the value under `key` and deletes it in the same step: of concurrent takes, exactly one gets it.
+   * @param key - the key given to {@link TokenStore.putOneTime}
+   * @returns the value, or `undefined` when unknown, expired or already taken
+   * @throws UnavailableError (`store_unavailable`)
+   */
+  takeOneTime(key: string): Promise<JsonObject | undefined>;
+
+  /**
+   * Starts a session for a token's `jti` (the nested reference's reference-token mode: a verified token counts only
+   * while its session exists; deleting it ends the token at once).
+   * @param jti - the token's `jti`
+   * @param ttlSeconds - the token's lifetime; must be positive
+   * @throws UnavailableError (`store_unavailable`)
+   */
+  putSession(jti: string, ttlSeconds: number): Promise<void>;
+
+  /**
+   * Whether a session exists for `jti`.
+   * @throws UnavailableError (`store_unavailable`): verifiers answer 503, never "present"
+   */
+  hasSession(jti: string): Promise<boolean>;
+
+  /**
+   * Ends a session and publishes a `session` event. Ending an unknown session is not an error.
+   * @throws UnavailableError (`store_unavailable`)
+   */
+  deleteSession(jti: string): Promise<void>;
+
+  /**
+   * Resolves when the backend answers (health checks: the issuer's `GET /health`).
+   * @throws UnavailableError (`store_unavailable`)
+   */
+  ping(): Promise<void>;
+
+  /**
+   * Releases timers, connections and subscriptions. Idempotent; every other method rejects with
+   * `store_unavailable` afterwards.
    */
   close(): Promise<void>;
 }
