@@ -108,4 +108,11 @@ for (const pkgDir of packageDirs()) {
   });
 }
 
+// A package that needs more than its exports map (the client's minified browser bundle) adds configs of its own in
+// `rollup.extra.mjs` (default export: an array of rollup configs, paths relative to the package folder).
+for (const pkgDir of packageDirs()) {
+  const extra = join(pkgDir, 'rollup.extra.mjs');
+  if (existsSync(extra)) configs.push(...(await import(extra)).default);
+}
+
 export default configs;
