@@ -1,7 +1,7 @@
-// One config for every package: each package's `exports` map says what to build. An export whose `import` target is
-// `./dist/<name>.mjs` is built from `src/<name>.ts` to ESM (`.mjs`), CommonJS (`.cjs`) and types (`.d.ts`), so adding
-// a package or an entry point needs no change here. Conditions may nest (`".": { "node": { "import": … }, "import": … }`
-// gives a Node flavour of an entry): every `import` found anywhere in the tree is an entry.
+// One config for every package: each package's `exports` map says what to build, so adding a package or an entry
+// point needs no change here. `./dist/<name>.mjs` (+ `.d.ts`) is the ESM build of `src/<name>.ts`, `./dist/<name>.cjs`
+// (+ `.d.cts`) its CommonJS build; conditions may nest (`".": { "node": { "import": …, "require": … }, "import": … }`
+// gives a Node flavour of an entry).
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
@@ -19,37 +19,44 @@ function packageDirs() {
 }
 
 /**
- * Every `import` target in an export's condition tree, however deeply nested (`".": { node: { import } , import }`),
- * with the condition path that leads to it (for error messages).
+ * Every file target in an export's condition tree, however deeply nested, with the condition path that leads to it:
+ * `{ import: { types, default }, require: { types, default } }`, optionally under `node`.
  */
-function importTargets(target, path) {
+function fileTargets(target, path) {
+  if (typeof target === 'string') return [{ path, file: target }];
   if (typeof target !== 'object' || target === null) return [];
-  const found = typeof target.import === 'string' ? [{ path: [...path, 'import'], target }] : [];
-  for (const [condition, nested] of Object.entries(target)) {
-    if (condition !== 'import') found.push(...importTargets(nested, [...path, condition]));
-  }
-  return found;
+  return Object.entries(target).flatMap(([condition, nested]) => fileTargets(nested, [...path, condition]));
 }
 
+/**
+ * The builds an exports map asks for. Each JavaScript file has its declarations beside it under the same name: ESM
+ * `./dist/<name>.mjs` with `./dist/<name>.d.ts`, CommonJS `./dist/<name>.cjs` with `./dist/<name>.d.cts` (so a
+ * `require` never gets ESM declarations: "masquerading as ESM"). Both come from `src/<name>.ts`.
+ */
 function entriesOf(pkgDir, pkg) {
   const entries = new Map();
+  const entry = (name, where) => {
+    const input = join(pkgDir, 'src', `${name}.ts`);
+    if (!existsSync(input)) throw new Error(`${pkg.name}: ${where} has no source file src/${name}.ts`);
+    if (!entries.has(name)) entries.set(name, { name, input, esm: false, cjs: false });
+    return entries.get(name);
+  };
   for (const [subpath, conditions] of Object.entries(pkg.exports ?? {})) {
-    for (const { path, target } of importTargets(conditions, [])) {
+    if (typeof conditions === 'string') continue; // "./package.json"
+    for (const { path, file } of fileTargets(conditions, [])) {
       const where = `export "${subpath}" (${path.join(' > ')})`;
-      const match = /^\.\/dist\/(.+)\.mjs$/.exec(target.import);
-      if (!match) throw new Error(`${pkg.name}: ${where} must point at ./dist/<name>.mjs`);
-      const name = match[1];
-      if (target.require !== undefined && target.require !== `./dist/${name}.cjs`) {
-        throw new Error(`${pkg.name}: ${where}: "require" beside it must be ./dist/${name}.cjs`);
-      }
-      const input = join(pkgDir, 'src', `${name}.ts`);
-      if (!existsSync(input)) throw new Error(`${pkg.name}: ${where} has no source file src/${name}.ts`);
-      // An entry is built as CommonJS only where the map offers it to `require` (ESM-only entries, such as a test
-      // suite importing vitest, have no `require` condition).
-      entries.set(name, { input, cjs: (entries.get(name)?.cjs ?? false) || target.require !== undefined });
+      const last = path.at(-1);
+      const match = /^\.\/dist\/(.+?)\.(mjs|cjs|d\.ts|d\.cts)$/.exec(file);
+      if (!match) throw new Error(`${pkg.name}: ${where} must point at ./dist/<name>.{mjs,cjs,d.ts,d.cts}, not ${file}`);
+      const [, name, ext] = match;
+      const format = ext === 'mjs' || ext === 'd.ts' ? 'esm' : 'cjs';
+      const wanted = path.includes('require') ? 'cjs' : path.includes('import') ? 'esm' : format;
+      if (format !== wanted) throw new Error(`${pkg.name}: ${where} must be a ${wanted === 'esm' ? '.mjs/.d.ts' : '.cjs/.d.cts'} file`);
+      if ((last === 'types') !== ext.startsWith('d.')) throw new Error(`${pkg.name}: ${where}: only "types" points at declarations`);
+      entry(name, where)[format] = true;
     }
   }
-  return [...entries].map(([name, entry]) => ({ name, ...entry }));
+  return [...entries.values()];
 }
 
 function externalFor(pkg) {
@@ -70,42 +77,34 @@ const configs = [];
 for (const pkgDir of packageDirs()) {
   const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
   const entries = entriesOf(pkgDir, pkg);
-  if (entries.length === 0) continue;
-  const input = Object.fromEntries(entries.map((e) => [e.name, e.input]));
-  const cjsInput = Object.fromEntries(entries.filter((e) => e.cjs).map((e) => [e.name, e.input]));
+  const inputOf = (format) => Object.fromEntries(entries.filter((e) => e[format]).map((e) => [e.name, e.input]));
   const external = externalFor(pkg);
   const onwarn = (warning, warn) => {
     if (warning.code === 'CIRCULAR_DEPENDENCY') throw new Error(`${pkg.name}: ${warning.message}`);
     warn(warning);
   };
-  configs.push({
-    input,
+  const dir = join(pkgDir, 'dist');
+  const code = (format, ext) => ({
+    input: inputOf(format),
     external,
     onwarn,
     plugins: [esbuild({ target: 'es2022', tsconfig: join(root, 'tsconfig.json') })],
-    output: { dir: join(pkgDir, 'dist'), format: 'es', entryFileNames: '[name].mjs', chunkFileNames: 'chunks/[name]-[hash].mjs' },
+    output: {
+      dir,
+      format: format === 'esm' ? 'es' : 'cjs',
+      entryFileNames: `[name].${ext}`,
+      chunkFileNames: `chunks/[name]-[hash].${ext}`,
+      ...(format === 'cjs' ? { exports: 'named' } : {}),
+    },
   });
-  if (Object.keys(cjsInput).length > 0) {
-    configs.push({
-      input: cjsInput,
-      external,
-      onwarn,
-      plugins: [esbuild({ target: 'es2022', tsconfig: join(root, 'tsconfig.json') })],
-      output: {
-        dir: join(pkgDir, 'dist'),
-        format: 'cjs',
-        entryFileNames: '[name].cjs',
-        chunkFileNames: 'chunks/[name]-[hash].cjs',
-        exports: 'named',
-      },
-    });
-  }
-  configs.push({
-    input,
+  const types = (format, ext) => ({
+    input: inputOf(format),
     external,
     plugins: [dts({ tsconfig: join(root, 'tsconfig.json'), compilerOptions: { paths: {} } })],
-    output: { dir: join(pkgDir, 'dist'), format: 'es', entryFileNames: '[name].d.ts', chunkFileNames: 'chunks/[name]-[hash].d.ts' },
+    output: { dir, format: 'es', entryFileNames: `[name].${ext}`, chunkFileNames: `chunks/[name]-[hash].${ext}` },
   });
+  if (entries.some((e) => e.esm)) configs.push(code('esm', 'mjs'), types('esm', 'd.ts'));
+  if (entries.some((e) => e.cjs)) configs.push(code('cjs', 'cjs'), types('cjs', 'd.cts'));
 }
 
 // A package that needs more than its exports map (the client's minified browser bundle) adds configs of its own in

@@ -62,6 +62,10 @@ describe.each(packages)('$pkg.name', ({ dir, pkg }) => {
       ) as { names: string[]; file: string };
       expect(relative(dir, cjs.file)).toMatch(/^dist\/.+\.cjs$/);
       expect(cjs.names).toEqual(esm.names);
+      // CommonJS declarations beside the CommonJS build, so `require` never gets ESM types.
+      const cjsTypes = cjs.file.replace(/\.cjs$/, '.d.cts');
+      expect(existsSync(cjsTypes), `${relative(root, cjsTypes)} exists`).toBe(true);
+      expect(readFileSync(cjsTypes, 'utf8')).toMatch(/export/);
     } else {
       // An ESM-only entry says so to `require` with Node's own error, not with a crash inside the module.
       const refused = inNode(
