@@ -82,13 +82,14 @@ describe('the package exports map', () => {
   };
 
   it('sends Node to the Node flavour of "." and everyone else to the isomorphic build', () => {
-    expect(pkg.exports['.']).toEqual({
-      types: './dist/index.d.ts',
-      node: { import: './dist/index.node.mjs', require: './dist/index.node.cjs' },
-      import: './dist/index.mjs',
-      require: './dist/index.cjs',
+    // Each condition carries its own declarations: `.d.ts` beside the ESM build, `.d.cts` beside the CommonJS one.
+    const entry = (name: string) => ({
+      import: { types: `./dist/${name}.d.ts`, default: `./dist/${name}.mjs` },
+      require: { types: `./dist/${name}.d.cts`, default: `./dist/${name}.cjs` },
     });
-    expect(pkg.exports['./node']).toEqual({ types: './dist/node.d.ts', import: './dist/node.mjs', require: './dist/node.cjs' });
+    expect(pkg.exports['.']).toEqual({ node: entry('index.node'), ...entry('index') });
+    expect(Object.keys(pkg.exports['.'] ?? {})).toEqual(['node', 'import', 'require']);
+    expect(pkg.exports['./node']).toEqual(entry('node'));
   });
 
   it('declares the Node flavour as having side effects, so bundlers keep its engine installation', () => {
