@@ -152,3 +152,24 @@ describe('MemoryTokenStore', () => {
     await store.close();
   });
 });
+
+describe('MemoryTokenStore memory policy', () => {
+  it('never evicts an unexpired denylist entry or family to save memory, however many there are', async () => {
+    const store = new MemoryTokenStore({ maxCachedClaims: 1, sweepIntervalMs: 0 });
+    const jtis = Array.from({ length: 50_000 }, (_, i) => `jti-${i}`);
+    for (const jti of jtis) await store.revoke(jti, 3600);
+    const families = Array.from({ length: 5_000 }, (_, i) => `family-${i}`);
+    for (const [i, familyId] of families.entries()) {
+      await store.issueRefreshToken(`rt-${i}`, { familyId, subject: 'u', expiresAt: 2_000_000_000 }, 3600, {
+        accessToken: { jti: `at-${i}`, ttlSeconds: 3600 },
+      });
+    }
+    await store.revokeFamily('family-0');
+    for (const jti of jtis) expect(await store.isRevoked(jti)).toBe(true);
+    expect(await store.isRevoked('at-0')).toBe(true);
+    expect(await store.getRefreshToken('rt-0')).toBeUndefined();
+    expect((await store.getRefreshToken('rt-4999'))?.rotated).toBe(false);
+    expect(store.purgeExpired()).toBe(0);
+    await store.close();
+  });
+});

@@ -14,3 +14,10 @@ export type {
   JsonObject,
 } from './token-store.js';
 export { MemoryTokenStore, type MemoryTokenStoreOptions } from './memory-token-store.js';
+export {
+  tokenStoreArguments,
+  tokenStoreErrors,
+  type TokenStoreArguments,
+  type CheckedRotation,
+} from './token-store-support.js';
+export { RevocationHub } from './revocation-hub.js';

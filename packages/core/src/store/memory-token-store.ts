@@ -2,19 +2,25 @@ import { TesseraArgumentError } from '../errors.js';
 import type { JwtClaims } from '../types.js';
 import { defaultClock, type Clock } from '../cache/clock.js';
 import { TtlCache } from '../cache/ttl-cache.js';
-import { refreshTokenInvalid, refreshTokenReused, storeClosed } from './internal/store-errors.js';
+import { live, purge, type Expiring } from './internal/expiring.js';
+import { MemoryFamilies } from './internal/memory-families.js';
+import { storeClosed } from './internal/store-errors.js';
 import {
+  assertAccessToken,
   assertKey,
+  assertListener,
+  assertOptions,
   assertPositiveTtl,
   assertTtl,
+  checkRotation,
   serialiseClaims,
+  serialiseJsonObject,
   serialiseOpaqueRecord,
   serialiseRefreshRecord,
 } from './internal/validate.js';
-import { RevocationHub } from './internal/revocation-hub.js';
+import { RevocationHub } from './revocation-hub.js';
 import type {
   CounterState,
-  FamilyAccessToken,
   IssueRefreshTokenOptions,
   JsonObject,
   OpaqueTokenRecord,
@@ -47,81 +53,11 @@ export interface MemoryTokenStoreOptions {
   maxCachedClaims?: number;
 }
 
-interface Expiring {
-  expiresAt: number;
-}
-interface OpaqueEntry extends Expiring {
+interface JsonEntry extends Expiring {
   readonly json: string;
-}
-interface RefreshEntry extends Expiring {
-  readonly json: string;
-  readonly familyId: string;
-  rotated: boolean;
-  /** Set by the rotation of this token: its successor and, with a grace window, what a replay gets back. */
-  successorHash?: string;
-  sealedSuccessor?: string;
-  graceUntil?: number;
-}
-interface TrackedAccessToken extends Expiring {
-  readonly jti?: string;
-  readonly hash?: string;
-}
-interface FamilyEntry extends Expiring {
-  revoked: boolean;
-  accessTokens: TrackedAccessToken[];
 }
 interface CounterEntry extends Expiring {
   count: number;
-}
-interface OneTimeEntry extends Expiring {
-  readonly json: string;
-}
-
-const ROTATED: RefreshRotateResult = Object.freeze({ outcome: 'rotated' });
-
-/** Returns the live entry under `key`, dropping it when expired. */
-function live<T extends Expiring>(map: Map<string, T>, key: string, now: number): T | undefined {
-  const entry = map.get(key);
-  if (entry === undefined) return undefined;
-  if (now >= entry.expiresAt) {
-    map.delete(key);
-    return undefined;
-  }
-  return entry;
-}
-
-/** Throws unless `value` is absent or a {@link FamilyAccessToken}. */
-function assertAccessToken(name: string, value: FamilyAccessToken | undefined): void {
-  if (value === undefined) return;
-  if (typeof value !== 'object' || value === null) throw new TesseraArgumentError(`"${name}" must be an object`);
-  if (value.jti === undefined && value.hash === undefined) {
-    throw new TesseraArgumentError(`"${name}" needs a "jti" or a "hash"`);
-  }
-  if (value.jti !== undefined) assertKey(`${name}.jti`, value.jti);
-  if (value.hash !== undefined) assertKey(`${name}.hash`, value.hash);
-  assertPositiveTtl(`${name}.ttlSeconds`, value.ttlSeconds);
-}
-
-/** Validates {@link RefreshRotateOptions}. */
-function rotateOptions(options: RefreshRotateOptions): { graceSeconds: number; successor: string | undefined } {
-  if (typeof options !== 'object' || options === null) throw new TesseraArgumentError('"options" must be an object');
-  const { graceSeconds = 0, successor } = options;
-  if (typeof graceSeconds !== 'number' || !Number.isFinite(graceSeconds) || graceSeconds < 0) {
-    throw new TesseraArgumentError('"options.graceSeconds" must be a non-negative finite number of seconds');
-  }
-  if (graceSeconds > 0) assertKey('options.successor', successor);
-  return { graceSeconds, successor };
-}
-
-function purge(map: Map<string, Expiring>, now: number): number {
-  let removed = 0;
-  for (const [key, entry] of map) {
-    if (now >= entry.expiresAt) {
-      map.delete(key);
-      removed++;
-    }
-  }
-  return removed;
 }
 
 /**
@@ -132,10 +68,15 @@ function purge(map: Map<string, Expiring>, now: number): number {
  * each one to completion before the next starts (of 100 concurrent rotations of one token, the first wins and the
  * other 99 see a rotated token).
  *
- * Tokens, families and the denylist are never evicted to save memory: dropping a denylist entry would un-revoke a
- * token and dropping a rotated token would blind reuse detection, so they leave only when their TTL ends (checked on
- * every read, and swept periodically). They grow with tokens issued and revoked, not with requests. Only the claims
- * cache is size-bounded, since losing an entry there costs one more verify.
+ * Memory: refresh tokens, families and the denylist are never evicted to save memory, since dropping a denylist entry
+ * would un-revoke a token and dropping a family or a rotated token would blind reuse detection. They leave only when
+ * their TTL ends (checked on every read, swept every `sweepIntervalMs`). So memory grows with the tokens *live* at
+ * once, not with requests: roughly the record's JSON plus ~150 bytes per refresh token (rotated ones stay until their
+ * own TTL), ~200 bytes per family plus ~100 per live access token it tracks, ~100 bytes plus the `jti` per denylist
+ * entry, and as much per session, replay marker, counter and one-time value. A million live refresh tokens with
+ * small records is on the order of 500 MB: past a few hundred thousand, or with more than one process, use
+ * `@tessera/redis`. Only the verified-claims cache is bounded (`maxCachedClaims`, least recently used out), since
+ * losing an entry there costs one more verify.
  *
  * @throws TesseraArgumentError (`invalid_argument`) from the constructor when an option is out of range
  * @example
@@ -148,16 +89,19 @@ function purge(map: Map<string, Expiring>, now: number): number {
  */
 export class MemoryTokenStore implements TokenStore {
   readonly #now: Clock;
-  readonly #opaque = new Map<string, OpaqueEntry>();
-  readonly #refresh = new Map<string, RefreshEntry>();
-  readonly #families = new Map<string, FamilyEntry>();
+  readonly #opaque = new Map<string, JsonEntry>();
   readonly #denied = new Map<string, Expiring>();
   readonly #sessions = new Map<string, Expiring>();
   readonly #counters = new Map<string, CounterEntry>();
   readonly #used = new Map<string, Expiring>();
-  readonly #oneTime = new Map<string, OneTimeEntry>();
+  readonly #oneTime = new Map<string, JsonEntry>();
   readonly #claims: TtlCache<string, string>;
   readonly #hub = new RevocationHub();
+  readonly #families = new MemoryFamilies({
+    denylist: (jti, expiresAt, now) => this.#denylist(jti, expiresAt, now),
+    deleteOpaque: (hash) => this.#deleteOpaque(hash),
+    publish: (event) => this.#hub.publish(event),
+  });
   #timer: ReturnType<typeof setInterval> | undefined;
   #closed = false;
 
@@ -166,9 +110,7 @@ export class MemoryTokenStore implements TokenStore {
    * @throws TesseraArgumentError (`invalid_argument`) when an option is invalid
    */
   constructor(options: MemoryTokenStoreOptions = {}) {
-    if (typeof options !== 'object' || options === null) {
-      throw new TesseraArgumentError('"options" must be an object');
-    }
+    assertOptions('options', options);
     const { now = defaultClock, sweepIntervalMs = 60_000, maxCachedClaims = 10_000 } = options;
     if (typeof now !== 'function') throw new TesseraArgumentError('"options.now" must be a function');
     if (!Number.isSafeInteger(sweepIntervalMs) || sweepIntervalMs < 0) {
@@ -204,8 +146,7 @@ export class MemoryTokenStore implements TokenStore {
   async deleteOpaqueToken(hash: string): Promise<void> {
     this.#assertOpen();
     assertKey('hash', hash);
-    this.#opaque.delete(hash);
-    this.#hub.publish({ type: 'opaque', hash });
+    this.#deleteOpaque(hash);
   }
 
   async issueRefreshToken(
@@ -218,75 +159,28 @@ export class MemoryTokenStore implements TokenStore {
     assertKey('hash', hash);
     assertPositiveTtl('ttlSeconds', ttlSeconds);
     const json = serialiseRefreshRecord('record', record);
-    if (typeof options !== 'object' || options === null) throw new TesseraArgumentError('"options" must be an object');
+    assertOptions('options', options);
     assertAccessToken('options.accessToken', options.accessToken);
     const now = this.#now();
-    if (live(this.#refresh, hash, now) !== undefined) {
-      throw new TesseraArgumentError('"hash" is already stored; every refresh token must be new');
-    }
-    const family = live(this.#families, record.familyId, now);
-    if (family?.revoked === true) throw refreshTokenInvalid();
-    const stored = this.#store(hash, json, record.familyId, now + ttlSeconds * 1000, family);
-    this.#track(stored, options.accessToken, now);
+    this.#families.issue(hash, json, record.familyId, now + ttlSeconds * 1000, options.accessToken, now);
   }
 
   async getRefreshToken(hash: string): Promise<StoredRefreshToken | undefined> {
     this.#assertOpen();
     assertKey('hash', hash);
-    const now = this.#now();
-    const entry = live(this.#refresh, hash, now);
-    if (entry === undefined) return undefined;
-    const family = live(this.#families, entry.familyId, now);
-    if (family === undefined || family.revoked) return undefined;
-    return { record: JSON.parse(entry.json) as RefreshTokenRecord, rotated: entry.rotated };
+    return this.#families.get(hash, this.#now());
   }
 
   async rotate(oldHash: string, next: RefreshTokenRotation, options: RefreshRotateOptions = {}): Promise<RefreshRotateResult> {
     this.#assertOpen();
-    assertKey('oldHash', oldHash);
-    if (typeof next !== 'object' || next === null) throw new TesseraArgumentError('"next" must be an object');
-    assertKey('next.hash', next.hash);
-    assertPositiveTtl('next.ttlSeconds', next.ttlSeconds);
-    const json = serialiseRefreshRecord('next.record', next.record);
-    if (next.hash === oldHash) throw new TesseraArgumentError('"next.hash" must differ from "oldHash"');
-    assertAccessToken('next.accessToken', next.accessToken);
-    const { graceSeconds, successor } = rotateOptions(options);
-
-    // From here to the end nothing awaits: the check and the update are one step for every other caller.
-    const now = this.#now();
-    const old = live(this.#refresh, oldHash, now);
-    if (old === undefined) throw refreshTokenInvalid();
-    const family = live(this.#families, old.familyId, now);
-    if (old.rotated) {
-      const replay = this.#graceReplay(old, family, now);
-      if (replay !== undefined) return { outcome: 'grace', successor: replay };
-      if (family !== undefined) this.#revokeFamilyEntry(old.familyId, family, now);
-      throw refreshTokenReused();
-    }
-    if (family === undefined || family.revoked) throw refreshTokenInvalid();
-    if (next.record.familyId !== old.familyId) {
-      throw new TesseraArgumentError('"next.record.familyId" must equal the rotated token\'s family');
-    }
-    if (live(this.#refresh, next.hash, now) !== undefined) {
-      throw new TesseraArgumentError('"next.hash" is already stored; every refresh token must be new');
-    }
-    old.rotated = true;
-    old.successorHash = next.hash;
-    if (graceSeconds > 0) {
-      old.sealedSuccessor = successor;
-      old.graceUntil = now + graceSeconds * 1000;
-    }
-    this.#store(next.hash, json, old.familyId, now + next.ttlSeconds * 1000, family);
-    this.#track(family, next.accessToken, now);
-    return ROTATED;
+    const checked = checkRotation(oldHash, next, options);
+    return this.#families.rotate(oldHash, checked, this.#now());
   }
 
   async revokeFamily(familyId: string): Promise<void> {
     this.#assertOpen();
     assertKey('familyId', familyId);
-    const now = this.#now();
-    const family = live(this.#families, familyId, now);
-    if (family !== undefined) this.#revokeFamilyEntry(familyId, family, now);
+    this.#families.revokeFamily(familyId, this.#now());
   }
 
   async revoke(jti: string, ttlSeconds: number): Promise<void> {
@@ -295,8 +189,7 @@ export class MemoryTokenStore implements TokenStore {
     assertTtl('ttlSeconds', ttlSeconds);
     if (ttlSeconds <= 0) return;
     const now = this.#now();
-    const expiresAt = now + ttlSeconds * 1000;
-    this.#denylist(jti, expiresAt, now);
+    this.#denylist(jti, now + ttlSeconds * 1000, now);
   }
 
   async isRevoked(jti: string): Promise<boolean> {
@@ -320,44 +213,9 @@ export class MemoryTokenStore implements TokenStore {
     return json === undefined ? undefined : (JSON.parse(json) as JwtClaims);
   }
 
-  /**
-   * Removes every expired entry now. The sweep timer calls it; reads never return expired entries either way.
-   * @returns how many entries were removed
-   */
-  purgeExpired(): number {
-    const now = this.#now();
-    return (
-      purge(this.#opaque, now) +
-      purge(this.#refresh, now) +
-      purge(this.#families, now) +
-      purge(this.#denied, now) +
-      purge(this.#sessions, now) +
-      purge(this.#counters, now) +
-      purge(this.#used, now) +
-      purge(this.#oneTime, now) +
-      this.#claims.purgeExpired()
-    );
-  }
-
-  async close(): Promise<void> {
-    if (this.#timer !== undefined) clearInterval(this.#timer);
-    this.#timer = undefined;
-    this.#closed = true;
-    this.#opaque.clear();
-    this.#refresh.clear();
-    this.#families.clear();
-    this.#denied.clear();
-    this.#sessions.clear();
-    this.#counters.clear();
-    this.#used.clear();
-    this.#oneTime.clear();
-    this.#claims.clear();
-    this.#hub.clear();
-  }
-
   async subscribeRevocations(listener: RevocationListener): Promise<() => Promise<void>> {
     this.#assertOpen();
-    if (typeof listener !== 'function') throw new TesseraArgumentError('"listener" must be a function');
+    assertListener(listener);
     const unsubscribe = this.#hub.subscribe(listener);
     return async () => unsubscribe();
   }
@@ -390,7 +248,7 @@ export class MemoryTokenStore implements TokenStore {
     this.#assertOpen();
     assertKey('key', key);
     assertPositiveTtl('ttlSeconds', ttlSeconds);
-    const json = serialiseClaims('value', value);
+    const json = serialiseJsonObject('value', value);
     this.#oneTime.set(key, { json, expiresAt: this.#now() + ttlSeconds * 1000 });
   }
 
@@ -427,55 +285,42 @@ export class MemoryTokenStore implements TokenStore {
     this.#assertOpen();
   }
 
-  /** Stores a refresh token and keeps its family alive at least as long as the token; returns the family. */
-  #store(
-    hash: string,
-    json: string,
-    familyId: string,
-    expiresAt: number,
-    family: FamilyEntry | undefined,
-  ): FamilyEntry {
-    this.#refresh.set(hash, { json, familyId, expiresAt, rotated: false });
-    if (family === undefined) {
-      const created: FamilyEntry = { revoked: false, expiresAt, accessTokens: [] };
-      this.#families.set(familyId, created);
-      return created;
-    }
-    family.expiresAt = Math.max(family.expiresAt, expiresAt);
-    return family;
+  /**
+   * Removes every expired entry now. The sweep timer calls it; reads never return expired entries either way.
+   * @returns how many entries were removed
+   */
+  purgeExpired(): number {
+    const now = this.#now();
+    return (
+      purge(this.#opaque, now) +
+      this.#families.purge(now) +
+      purge(this.#denied, now) +
+      purge(this.#sessions, now) +
+      purge(this.#counters, now) +
+      purge(this.#used, now) +
+      purge(this.#oneTime, now) +
+      this.#claims.purgeExpired()
+    );
   }
 
-  /** Remembers an access token with its family (dropping the family's expired ones) and keeps the family as long. */
-  #track(family: FamilyEntry, accessToken: FamilyAccessToken | undefined, now: number): void {
-    if (accessToken === undefined) return;
-    const expiresAt = now + accessToken.ttlSeconds * 1000;
-    family.accessTokens = family.accessTokens.filter((t) => t.expiresAt > now);
-    family.accessTokens.push({ jti: accessToken.jti, hash: accessToken.hash, expiresAt });
-    family.expiresAt = Math.max(family.expiresAt, expiresAt);
+  async close(): Promise<void> {
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    this.#timer = undefined;
+    this.#closed = true;
+    this.#opaque.clear();
+    this.#families.clear();
+    this.#denied.clear();
+    this.#sessions.clear();
+    this.#counters.clear();
+    this.#used.clear();
+    this.#oneTime.clear();
+    this.#claims.clear();
+    this.#hub.clear();
   }
 
-  /** The successor a replay of `old` gets back: only inside its grace window, while the successor is unrotated. */
-  #graceReplay(old: RefreshEntry, family: FamilyEntry | undefined, now: number): string | undefined {
-    if (old.graceUntil === undefined || old.sealedSuccessor === undefined || now >= old.graceUntil) return undefined;
-    if (family === undefined || family.revoked || old.successorHash === undefined) return undefined;
-    const successor = live(this.#refresh, old.successorHash, now);
-    if (successor === undefined || successor.rotated) return undefined;
-    return old.sealedSuccessor;
-  }
-
-  /** Revokes a family and, in the same step, its live access tokens; publishes every revocation. */
-  #revokeFamilyEntry(familyId: string, family: FamilyEntry, now: number): void {
-    family.revoked = true;
-    for (const token of family.accessTokens) {
-      if (token.expiresAt <= now) continue;
-      if (token.jti !== undefined) this.#denylist(token.jti, token.expiresAt, now);
-      if (token.hash !== undefined) {
-        this.#opaque.delete(token.hash);
-        this.#hub.publish({ type: 'opaque', hash: token.hash });
-      }
-    }
-    family.accessTokens = [];
-    this.#hub.publish({ type: 'family', familyId });
+  #deleteOpaque(hash: string): void {
+    this.#opaque.delete(hash);
+    this.#hub.publish({ type: 'opaque', hash });
   }
 
   /** Puts `jti` on the denylist until `expiresAt` (never shortening an entry) and publishes it. */

@@ -203,7 +203,8 @@ export interface TokenStore {
   putOpaqueToken(hash: string, record: OpaqueTokenRecord, ttlSeconds: number): Promise<void>;
 
   /**
-   * The record of an opaque token, or `undefined` when unknown, deleted or expired.
+   * The record of an opaque token, or `undefined` when unknown, deleted, expired, or tracked with a family (see
+   * {@link FamilyAccessToken}) that has been revoked.
    * @param hash - `tokenFingerprint(token)`
    * @throws UnavailableError (`store_unavailable`)
    */
@@ -247,10 +248,16 @@ export interface TokenStore {
    * for one `oldHash`, exactly one succeeds. The rotated token is kept (as rotated) until its own TTL ends, so reuse
    * is detected for as long as the token would have been valid.
    *
-   * Decided in this order: unknown or expired → `refresh_token_invalid`; already rotated → inside the grace window
-   * of that rotation (see {@link RefreshRotateOptions}) the stored successor is returned, otherwise the family is revoked
-   * and `refresh_token_reused`; family revoked → `refresh_token_invalid`; otherwise rotate. Revoking the family
-   * revokes its tracked access tokens in the same step.
+   * Decided in this order: unknown or expired → `refresh_token_invalid`; `next.record.familyId` not the old token's
+   * family → `invalid_argument` (a caller bug: nothing changes); already rotated → inside the grace window of that
+   * rotation (see {@link RefreshRotateOptions}) the stored successor is returned, otherwise the family is revoked and
+   * `refresh_token_reused`; family revoked → `refresh_token_invalid`; `next.hash` already stored → `invalid_argument`;
+   * otherwise rotate. Revoking the family revokes its tracked access tokens in the same step.
+   *
+   * `next.hash` must be the fingerprint of a fresh random token. A store spread over several nodes (Redis Cluster)
+   * detects a `next.hash` already stored in *another* family only after the presented token is consumed: it still
+   * rejects with `invalid_argument` and leaves the other family's token untouched, but the presented token then
+   * counts as rotated. Only a broken issuer can get there.
    *
    * @param oldHash - fingerprint of the presented refresh token
    * @param next - the replacing token; `next.record.familyId` must equal the old token's family
@@ -259,7 +266,8 @@ export interface TokenStore {
    * @throws RefreshTokenError (`refresh_token_reused`) when `oldHash` was already rotated (the family is now revoked)
    * @throws RefreshTokenError (`refresh_token_invalid`) when `oldHash` is unknown, expired or its family revoked
    * @throws TesseraArgumentError (`invalid_argument`) on a bad argument, a `familyId` mismatch, or `next.hash`
-   *   equal to `oldHash` or already stored, or `graceSeconds > 0` without `successor`; nothing changes
+   *   equal to `oldHash` or already stored, or `graceSeconds > 0` without `successor`; nothing changes (but see
+   *   above for a hash stored in another family on a multi-node store)
    * @throws UnavailableError (`store_unavailable`)
    */
   rotate(oldHash: string, next: RefreshTokenRotation, options?: RefreshRotateOptions): Promise<RefreshRotateResult>;
@@ -268,7 +276,9 @@ export interface TokenStore {
    * Revokes every refresh token of a family, rotated or not (logout, RFC 7009 revocation of a refresh token, or a
    * detected reuse), and in the same step the family's tracked access tokens (`jti`s denylisted for their remaining
    * lifetime, opaque records deleted). Publishes a `family` event and one event per access token revoked.
-   * Idempotent; an unknown family is not an error.
+   * Idempotent: revoking a revoked family changes nothing and publishes nothing; an unknown family is not an error.
+   * Revocation and rotation of one family never interleave: a rotation racing a revocation either completes first
+   * (and its new tokens are revoked with the family) or fails with `refresh_token_invalid`.
    * @param familyId - the family
    * @throws UnavailableError (`store_unavailable`)
    */
@@ -285,7 +295,8 @@ export interface TokenStore {
   revoke(jti: string, ttlSeconds: number): Promise<void>;
 
   /**
-   * Whether `jti` is on the denylist.
+   * Whether `jti` is on the denylist: revoked through {@link TokenStore.revoke}, or tracked with a family (see
+   * {@link FamilyAccessToken}) that has been revoked, for the token's remaining lifetime.
    * @param jti - the token's `jti` claim
    * @throws UnavailableError (`store_unavailable`): the verifier then answers 503, never "not revoked"
    */

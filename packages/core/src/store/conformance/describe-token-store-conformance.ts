@@ -1,10 +1,14 @@
 import { afterEach, beforeEach, describe, it } from 'vitest';
 import { TesseraArgumentError } from '../../errors.js';
 import type { TokenStore } from '../token-store.js';
-import { expectError, newHash, opaqueRecord, type ConformanceHarness } from './harness.js';
+import { DAY, expectError, newHash, opaqueRecord, refreshRecord, type ConformanceHarness } from './harness.js';
+import { defineCounterTests, defineOneTimeTests, defineReplayMarkerTests, defineSessionTests } from './ephemeral-conformance.js';
+import { defineFamilyAccessTests } from './family-access-conformance.js';
+import { defineGraceWindowTests } from './grace-window-conformance.js';
 import { defineOpaqueTokenTests } from './opaque-token-conformance.js';
 import { defineRefreshTokenTests } from './refresh-token-conformance.js';
 import { defineClaimsCacheTests, defineDenylistTests } from './revocation-conformance.js';
+import { defineRevocationEventTests } from './revocation-events-conformance.js';
 
 /** Options of {@link describeTokenStoreConformance}. */
 export interface TokenStoreConformanceOptions {
@@ -22,9 +26,12 @@ const FAKE_TTL_SECONDS = 60;
 /**
  * Declares the vitest suite every {@link TokenStore} must pass: records round-trip unchanged, TTLs end entries,
  * exactly one of 100 concurrent rotations of one refresh token wins and the 99 others are reuse (which revokes the
- * family), a rotated token presented again revokes its family, `revokeFamily`, the `jti` denylist, the claims cache,
+ * family), a rotated token presented again revokes its family, the reuse grace window (replays of the previous token
+ * inside it get the same successor, concurrent ones included), access tokens revoked with their family, a rotation
+ * racing a revocation, revocation events of every kind, `revokeFamily`, the `jti` denylist, the claims cache,
+ * counters, replay markers and one-time values (exactly one of 100 concurrent callers wins), sessions, `ping`,
  * argument errors and `close()`. Every test uses fresh random keys, so a store backed by a shared server (Redis) can
- * run it without flushing.
+ * run it without flushing. Events are awaited for up to 2 s, so a store may deliver them asynchronously.
  *
  * @param name - shown in the suite title
  * @param createStore - makes a fresh store for each test; the suite closes it afterwards
@@ -81,22 +88,47 @@ export function describeTokenStoreConformance(
 
     describe('opaque tokens', () => defineOpaqueTokenTests(harness));
     describe('refresh tokens', () => defineRefreshTokenTests(harness));
+    describe('reuse grace window', () => defineGraceWindowTests(harness));
+    describe('family access tokens', () => defineFamilyAccessTests(harness));
     describe('jti denylist', () => defineDenylistTests(harness));
+    describe('revocation events', () => defineRevocationEventTests(harness));
     describe('verified-claims cache', () => defineClaimsCacheTests(harness));
+    describe('counters', () => defineCounterTests(harness));
+    describe('replay markers', () => defineReplayMarkerTests(harness));
+    describe('one-time values', () => defineOneTimeTests(harness));
+    describe('sessions and ping', () => defineSessionTests(harness));
 
     describe('close()', () => {
       it('rejects every operation after close() with store_unavailable, and closing twice is fine', async () => {
         const store = harness.store();
         const hash = await newHash();
+        const record = refreshRecord('family');
         await store.close();
         await store.close();
         const closed = /closed|unavailable/i;
-        await expectError(store.putOpaqueToken(hash, opaqueRecord(), 60), 'store_unavailable', closed);
-        await expectError(store.getOpaqueToken(hash), 'store_unavailable', closed);
-        await expectError(store.getRefreshToken(hash), 'store_unavailable', closed);
-        await expectError(store.isRevoked('jti'), 'store_unavailable', closed);
-        await expectError(store.getCachedClaims(hash), 'store_unavailable', closed);
-        await expectError(store.revokeFamily('family'), 'store_unavailable', closed);
+        const calls: Array<Promise<unknown>> = [
+          store.putOpaqueToken(hash, opaqueRecord(), 60),
+          store.getOpaqueToken(hash),
+          store.deleteOpaqueToken(hash),
+          store.issueRefreshToken(hash, record, DAY),
+          store.getRefreshToken(hash),
+          store.rotate(hash, { hash: `${hash}-next`, record, ttlSeconds: DAY }),
+          store.revokeFamily('family'),
+          store.revoke('jti', 60),
+          store.isRevoked('jti'),
+          store.cacheClaims(hash, { sub: 's' }, 60),
+          store.getCachedClaims(hash),
+          store.subscribeRevocations(() => undefined),
+          store.increment('k', 60),
+          store.markUsed('k', 60),
+          store.putOneTime('k', { a: 1 }, 60),
+          store.takeOneTime('k'),
+          store.putSession('jti', 60),
+          store.hasSession('jti'),
+          store.deleteSession('jti'),
+          store.ping(),
+        ];
+        for (const call of calls) await expectError(call, 'store_unavailable', closed);
       });
     });
   });

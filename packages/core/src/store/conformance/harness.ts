@@ -1,7 +1,7 @@
 import { base64url } from 'jose';
-import { expect } from 'vitest';
+import { expect, vi } from 'vitest';
 import { tokenFingerprint } from '../../cache/token-fingerprint.js';
-import type { OpaqueTokenRecord, RefreshTokenRecord, TokenStore } from '../token-store.js';
+import type { OpaqueTokenRecord, RefreshTokenRecord, RevocationEvent, TokenStore } from '../token-store.js';
 
 /** What every group of conformance tests gets from {@link describeTokenStoreConformance}. */
 export interface ConformanceHarness {
@@ -69,4 +69,33 @@ export function refreshRecord(familyId: string, overrides: Partial<RefreshTokenR
 /** Asserts that `promise` rejects with a Tessera error of `code` whose message matches `message`. */
 export async function expectError(promise: Promise<unknown>, code: string, message: RegExp): Promise<void> {
   await expect(promise).rejects.toMatchObject({ code, message: expect.stringMatching(message) });
+}
+
+/** One day, in seconds: the TTL of entries that must not expire during a test. */
+export const DAY = 86_400;
+
+/** A fresh `jti`. */
+export function newJti(): string {
+  return globalThis.crypto.randomUUID();
+}
+
+/** Events received by a subscription, and the function that ends it. */
+export interface EventLog {
+  readonly events: RevocationEvent[];
+  stop(): Promise<void>;
+}
+
+/** Subscribes to `store`'s revocations, recording every event. */
+export async function recordEvents(store: TokenStore): Promise<EventLog> {
+  const events: RevocationEvent[] = [];
+  const stop = await store.subscribeRevocations((event) => events.push(event));
+  return { events, stop };
+}
+
+/**
+ * Waits until `log` holds every one of `expected` (delivery may be asynchronous: a networked store publishes through
+ * its backend), for up to 2 s.
+ */
+export async function expectEvents(log: EventLog, expected: RevocationEvent[]): Promise<void> {
+  await vi.waitFor(() => expect(log.events).toEqual(expect.arrayContaining(expected)), { timeout: 2000, interval: 5 });
 }

@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import type { RefreshTokenRecord } from '../token-store.js';
 import {
+  DAY,
   INVALID,
   REUSED,
   expectError,
@@ -11,7 +12,7 @@ import {
   type ConformanceHarness,
 } from './harness.js';
 
-const DAY = 86_400;
+
 
 /** Refresh-token families: issue, rotate exactly once, reuse detection, family revocation, TTL. */
 export function defineRefreshTokenTests(h: ConformanceHarness): void {
@@ -126,17 +127,33 @@ export function defineRefreshTokenTests(h: ConformanceHarness): void {
     expect(await h.store().getRefreshToken(next.hash)).toBeUndefined();
     await h.store().rotate(hash, { ...next, record });
     expect((await h.store().getRefreshToken(next.hash))?.rotated).toBe(false);
+    // Also for a token rotated already: a caller bug is not reuse, and the family lives on.
+    const wrong = { hash: await newHash(), record: refreshRecord(newFamily()), ttlSeconds: DAY };
+    await expectError(h.store().rotate(hash, wrong), 'invalid_argument', /familyId/);
+    expect(await h.store().getRefreshToken(next.hash)).toStrictEqual({ record, rotated: false });
   });
 
-  it('rejects a rotation to the same or an already stored hash, or with a TTL of zero or less, and changes nothing', async () => {
+  it('rejects a rotation to the same hash, to a hash stored in the family, or with a TTL of zero or less, and changes nothing', async () => {
     const { hash, record } = await start();
-    const other = await start();
+    const sibling = await newHash();
+    await h.store().issueRefreshToken(sibling, record, DAY);
     await expectError(h.store().rotate(hash, { hash, record, ttlSeconds: DAY }), 'invalid_argument', /hash/);
-    await expectError(h.store().rotate(hash, { hash: other.hash, record, ttlSeconds: DAY }), 'invalid_argument', /hash/);
+    await expectError(h.store().rotate(hash, { hash: sibling, record, ttlSeconds: DAY }), 'invalid_argument', /hash/);
     const next = await newHash();
     await expectError(h.store().rotate(hash, { hash: next, record, ttlSeconds: 0 }), 'invalid_argument', /ttlSeconds/);
     expect(await h.store().getRefreshToken(hash)).toStrictEqual({ record, rotated: false });
+    expect(await h.store().getRefreshToken(sibling)).toStrictEqual({ record, rotated: false });
+    expect(await h.store().getRefreshToken(next)).toBeUndefined();
+  });
+
+  it('never lets a rotation take over a refresh token of another family: rejects it, that token stays as it was', async () => {
+    const { hash, record } = await start();
+    const other = await start();
+    await expectError(h.store().rotate(hash, { hash: other.hash, record, ttlSeconds: DAY }), 'invalid_argument', /hash/);
     expect(await h.store().getRefreshToken(other.hash)).toStrictEqual({ record: other.record, rotated: false });
+    const after = { hash: await newHash(), record: other.record, ttlSeconds: DAY };
+    await h.store().rotate(other.hash, after);
+    expect(await h.store().getRefreshToken(after.hash)).toStrictEqual({ record: other.record, rotated: false });
   });
 
   it('rejects issuing a hash that is already stored, or with a TTL of zero or less', async () => {

@@ -1,4 +1,4 @@
-import type { RevocationEvent, RevocationListener } from '../token-store.js';
+import type { RevocationEvent, RevocationListener } from './token-store.js';
 
 /**
  * In-process fan-out of revocation events to subscribed listeners: what the memory store publishes to, and what a
