@@ -1,0 +1,395 @@
+import {
+  MemoryTokenStore,
+  TesseraArgumentError,
+  TesseraError,
+  UnavailableError,
+  parseDuration,
+  type JoseHeader,
+  type JwtClaims,
+  type TokenStore,
+} from '@tessera/core';
+import { createDpopProofVerifier, type DpopProofVerifier } from './dpop/create-dpop-proof-verifier.js';
+import { normalizeHtu } from './dpop/normalize-htu.js';
+import { DpopError, InvalidRequestError, InvalidTokenError, RateLimitError } from './errors.js';
+import { extractToken, type ExtractOptions } from './extract-token.js';
+import { buildResult } from './lib/build-result.js';
+import { withChallenge, type ChallengeContext } from './lib/challenge.js';
+import { ClaimsCache } from './lib/claims-cache.js';
+import { constantTimeEqual } from './lib/constant-time.js';
+import { readHeader } from './lib/headers.js';
+import { sha256Base64url } from './lib/sha256.js';
+import { createRemoteStrategy } from './remote/create-remote-strategy.js';
+import { createLocalStrategy } from './strategies/local-strategy.js';
+import { createOpaqueStrategy } from './strategies/opaque-strategy.js';
+import { shapeOf, type Strategy, type TokenShape } from './strategies/strategy.js';
+import type {
+  AuthenticateOptions,
+  AuthResult,
+  DpopMode,
+  FailureEvent,
+  RequestLike,
+  StrategyName,
+  SuccessEvent,
+} from './types.js';
+import type { VerifierOptions } from './verifier-options.js';
+
+/** Per-call settings of {@link Verifier.verify}. */
+export interface VerifyContext {
+  /** Use only this strategy. @default chosen by the token's shape */
+  strategy?: StrategyName;
+}
+
+/** A configured request authenticator. Build it once with {@link createVerifier}; it is safe to share. */
+export interface Verifier {
+  /**
+   * Judges one token (no request: no scheme, DPoP or rate-limit checks — what an issuer's `/introspect` needs).
+   * @param token - the token
+   * @param context - e.g. the strategy to use
+   * @returns the identity
+   * @throws {AuthError} 401 codes for bad tokens, 503 when an upstream, JWKS or store cannot answer
+   */
+  verify(token: string, context?: VerifyContext): Promise<AuthResult>;
+  /**
+   * Authenticates a request: finds the token, checks scheme and DPoP proof, verifies, rate-limits.
+   * @param request - method, URL, headers (and cookies)
+   * @param options - this route's needs
+   * @returns the identity, or undefined for an anonymous request when credentials are optional
+   * @throws {AuthError} with `status`, `expose` and `headers` (`WWW-Authenticate`, `Retry-After`, `DPoP-Nonce`)
+   */
+  authenticate(request: RequestLike, options?: AuthenticateOptions): Promise<AuthResult | undefined>;
+  /**
+   * {@link Verifier.authenticate} for a fetch `Request` (Hono, Next.js route handlers, Deno, Bun, workers).
+   * @param request - the request
+   * @param options - this route's needs
+   * @returns the identity, or undefined for an anonymous request when credentials are optional
+   * @throws {AuthError} as `authenticate` (answer it with `toResponse(err)`)
+   */
+  authenticateRequest(request: Request, options?: AuthenticateOptions): Promise<AuthResult | undefined>;
+  /** Resolves once every key is imported; rejects with the configuration error (a bad PEM, …). */
+  ready(): Promise<void>;
+  /** Ends the revocation subscription and background work. Idempotent. */
+  close(): Promise<void>;
+}
+
+const STRATEGIES: readonly StrategyName[] = ['local', 'opaque', 'remote'];
+const MODES: readonly DpopMode[] = ['bearer', 'dpop', 'either'];
+
+interface Outcome {
+  strategy: StrategyName | undefined;
+  issuer: string | undefined;
+  cacheHit: boolean;
+}
+
+function seconds(value: number | string | undefined, fallback: number | string, name: string): number {
+  return parseDuration(value ?? fallback, name, { wholeSeconds: false });
+}
+
+function positiveInt(value: unknown, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) throw new TesseraArgumentError(`"${name}" must be a positive integer`);
+  return value;
+}
+
+function storeFailure(err: unknown): never {
+  if (err instanceof TesseraError) throw err;
+  throw new UnavailableError('store_unavailable', 'the token store did not answer', { cause: err });
+}
+
+/**
+ * Builds a framework-neutral request authenticator: extraction (`Authorization: Bearer|DPoP`, a configured header,
+ * a cookie), strategies (local JWS/JWE verification, remote verify-token or RFC 7662 introspection, opaque look-up)
+ * chosen by route or token shape, a verified-claims cache keyed by `tokenFingerprint` (memory, optionally the
+ * store), revocation and session checks, DPoP (RFC 9449), rate limiting, RFC 6750 answers and hooks.
+ *
+ * @param options - see {@link VerifierOptions}; validated and frozen here
+ * @returns a {@link Verifier}
+ * @throws {TesseraArgumentError} `invalid_argument` naming the bad option
+ * @see https://www.rfc-editor.org/rfc/rfc6750 , https://www.rfc-editor.org/rfc/rfc7662 , https://www.rfc-editor.org/rfc/rfc9449
+ * @example
+ * ```ts
+ * const verifier = createVerifier({ local: { jwksUri: 'https://issuer.example/jwks', issuer: 'https://issuer.example', audience: 'api' } });
+ * const auth = await verifier.authenticate({ method: 'GET', url: 'https://api.example/orders', headers });
+ * ```
+ */
+export function createVerifier(options: VerifierOptions): Verifier {
+  if (typeof options !== 'object' || options === null) throw new TesseraArgumentError('"options" must be an object');
+  const now = options.currentDate ?? (() => new Date());
+  if (typeof now !== 'function') throw new TesseraArgumentError('"currentDate" must be a function');
+  const store: TokenStore | undefined = options.store;
+  const needStore = (name: string): TokenStore => {
+    if (store === undefined) throw new TesseraArgumentError(`"${name}" needs "store"`);
+    return store;
+  };
+
+  // Cache.
+  const cacheOptions = options.cache === false ? undefined : (options.cache ?? {});
+  const maxTtlMs = seconds(cacheOptions?.maxTtl, '5m', 'cache.maxTtl') * 1000;
+  const nowMs = (): number => now().getTime();
+  const cache = cacheOptions === undefined ? undefined : new ClaimsCache(positiveInt(cacheOptions.max, 10_000, 'cache.max'), nowMs);
+  const l2 = cacheOptions?.store === true ? needStore('cache.store') : undefined;
+
+  // Strategies.
+  const strategies = new Map<StrategyName, Strategy>();
+  if (options.local !== undefined) strategies.set('local', createLocalStrategy(options.local, cache === undefined ? 0 : maxTtlMs, options.currentDate));
+  if (options.opaque !== undefined && options.opaque !== false) {
+    strategies.set('opaque', createOpaqueStrategy(needStore('opaque'), options.opaque === true ? {} : options.opaque, now));
+  }
+  if (options.remote !== undefined) strategies.set('remote', createRemoteStrategy(options.remote, now));
+  if (strategies.size === 0) throw new TesseraArgumentError('at least one of "local", "remote", "opaque" is required');
+  const order = options.strategies ?? STRATEGIES;
+  if (!Array.isArray(order) || order.some((s) => !STRATEGIES.includes(s))) {
+    throw new TesseraArgumentError(`"strategies" must list ${STRATEGIES.join(', ')}`);
+  }
+  const ordered = order.map((s) => strategies.get(s)).filter((s): s is Strategy => s !== undefined);
+
+  // Request-level settings.
+  const revocation = options.revocation === true ? needStore('revocation') : undefined;
+  const session = options.session === true ? needStore('session') : undefined;
+  const rate = options.rateLimit;
+  let rateLimit: { limit: number; window: number; key: (auth: AuthResult) => string | undefined } | undefined;
+  if (rate !== undefined) {
+    needStore('rateLimit');
+    const by = rate.by ?? 'subject';
+    const key = typeof by === 'function' ? by
+      : by === 'subject' ? (a: AuthResult) => a.subject
+      : by === 'client' ? (a: AuthResult) => {
+          const id = a.claims.client_id ?? a.claims.azp;
+          return typeof id === 'string' ? id : undefined;
+        }
+      : undefined;
+    if (key === undefined) throw new TesseraArgumentError('"rateLimit.by" must be "subject", "client" or a function');
+    const window = seconds(rate.window, 0, 'rateLimit.window');
+    if (window <= 0) throw new TesseraArgumentError('"rateLimit.window" must be positive');
+    rateLimit = { limit: positiveInt(rate.limit, 0, 'rateLimit.limit'), window, key };
+  }
+  const dpop = options.dpop ?? {};
+  const defaultMode = dpop.mode ?? 'bearer';
+  if (!MODES.includes(defaultMode)) throw new TesseraArgumentError(`"dpop.mode" must be one of ${MODES.join(', ')}`);
+  let publicOrigin: string | undefined;
+  if (dpop.publicOrigin !== undefined) {
+    try {
+      publicOrigin = new URL(dpop.publicOrigin).origin;
+    } catch (cause) {
+      throw new TesseraArgumentError('"dpop.publicOrigin" must be an absolute URL', { cause });
+    }
+  }
+  let replayStore: TokenStore | undefined;
+  let proofs: DpopProofVerifier | undefined;
+  const proofVerifier = (): DpopProofVerifier => {
+    if (proofs === undefined) {
+      replayStore = store ?? new MemoryTokenStore();
+      proofs = createDpopProofVerifier({ ...dpopProofOptions, store: replayStore });
+    }
+    return proofs;
+  };
+  const dpopProofOptions = {
+    ...(dpop.algorithms === undefined ? {} : { algorithms: dpop.algorithms }),
+    ...(dpop.maxAge === undefined ? {} : { maxAge: dpop.maxAge }),
+    ...(dpop.clockTolerance === undefined ? {} : { clockTolerance: dpop.clockTolerance }),
+    ...(dpop.nonce === undefined ? {} : { nonce: dpop.nonce }),
+    currentDate: now,
+  };
+  // Validate the DPoP options now (the real proof verifier, and its replay store, are made on first use).
+  const algs = createDpopProofVerifier({ ...dpopProofOptions, store: { markUsed: async () => true } }).algorithms.join(' ');
+  const extract: ExtractOptions = {
+    authorization: options.extract?.authorization ?? true,
+    ...(options.extract?.header === undefined ? {} : { header: options.extract.header.toLowerCase() }),
+    ...(options.extract?.cookie === undefined ? {} : { cookie: options.extract.cookie }),
+  };
+  const realm = options.realm;
+  if (realm !== undefined && typeof realm !== 'string') throw new TesseraArgumentError('"realm" must be a string');
+  const credentialsRequired = options.credentialsRequired ?? true;
+  const maxTokenSize = positiveInt(options.maxTokenSize, 8192, 'maxTokenSize');
+  const { onSuccess, onFailure } = options;
+  if (onSuccess !== undefined && typeof onSuccess !== 'function') throw new TesseraArgumentError('"onSuccess" must be a function');
+  if (onFailure !== undefined && typeof onFailure !== 'function') throw new TesseraArgumentError('"onFailure" must be a function');
+  const timed = onSuccess !== undefined || onFailure !== undefined;
+  const retryAfter = options.remote?.retryAfter ?? 5;
+
+  // Revocations published by the store evict cached verdicts at once.
+  const subscription = store !== undefined && cache !== undefined
+    ? store.subscribeRevocations((event) => {
+        if (event.type === 'jti' || event.type === 'session') cache.deleteJti(event.jti);
+        else if (event.type === 'opaque') cache.delete(event.hash);
+      }).catch(() => undefined)
+    : undefined;
+  const ready = Promise.all(ordered.map((s) => s.ready())).then(() => undefined);
+  ready.catch(() => undefined);
+
+  function choose(shape: TokenShape, wanted: StrategyName | undefined): Strategy {
+    if (wanted !== undefined) {
+      const strategy = strategies.get(wanted);
+      if (strategy === undefined) throw new TesseraArgumentError(`strategy "${wanted}" is not configured`);
+      if (!strategy.accepts(shape) && wanted !== 'remote') throw new InvalidTokenError(`the ${wanted} strategy cannot accept this kind of token`);
+      return strategy;
+    }
+    for (const strategy of ordered) if (strategy.accepts(shape)) return strategy;
+    throw new InvalidTokenError('no configured strategy accepts this kind of token');
+  }
+
+  async function afterChecks(result: AuthResult): Promise<AuthResult> {
+    const jti = result.claims.jti;
+    if (revocation !== undefined && typeof jti === 'string') {
+      const revoked = await revocation.isRevoked(jti).catch(storeFailure);
+      if (revoked) throw new InvalidTokenError('the token has been revoked', 'token_revoked');
+    }
+    if (session !== undefined) {
+      if (typeof jti !== 'string') throw new InvalidTokenError('the token has no "jti", so it has no session', 'session_ended');
+      const live = await session.hasSession(jti).catch(storeFailure);
+      if (!live) throw new InvalidTokenError('the token\'s session has ended', 'session_ended');
+    }
+    return result;
+  }
+
+  async function fromStore(fingerprint: string, token: string, strategy: Strategy): Promise<AuthResult | undefined> {
+    if (l2 === undefined || strategy.name === 'opaque') return undefined;
+    const entry = (await l2.getCachedClaims(fingerprint).catch(storeFailure)) as
+      | { strategy?: unknown; claims?: JwtClaims; header?: JoseHeader; subject?: string; until?: number }
+      | undefined;
+    if (entry === undefined || entry.strategy !== strategy.name || typeof entry.claims !== 'object' || typeof entry.until !== 'number') return undefined;
+    if (entry.until <= nowMs()) return undefined;
+    const result = buildResult(strategy.name, token, entry.claims, entry.header, entry.subject);
+    cache?.set(fingerprint, result, entry.until);
+    return result;
+  }
+
+  async function judge(token: string, wanted: StrategyName | undefined, outcome: Outcome): Promise<AuthResult> {
+    if (typeof token !== 'string' || token.length === 0) throw new InvalidTokenError('the token is empty');
+    if (token.length > maxTokenSize) throw new InvalidTokenError(`the token is larger than ${maxTokenSize} bytes`);
+    const hashed = sha256Base64url(token);
+    const fingerprint = typeof hashed === 'string' ? hashed : await hashed;
+    const hit = cache?.get(fingerprint);
+    if (hit !== undefined && (wanted === undefined || hit.strategy === wanted)) {
+      outcome.cacheHit = true;
+      outcome.strategy = hit.strategy;
+      outcome.issuer = hit.issuer;
+      return revocation === undefined && session === undefined ? hit : afterChecks(hit);
+    }
+    const shape = shapeOf(token);
+    const strategy = choose(shape, wanted);
+    outcome.strategy = strategy.name;
+    const shared = await fromStore(fingerprint, token, strategy);
+    if (shared !== undefined) {
+      outcome.cacheHit = true;
+      outcome.issuer = shared.issuer;
+      return afterChecks(shared);
+    }
+    const { result, cacheUntil } = await strategy.verify(token, fingerprint, shape);
+    outcome.issuer = result.issuer;
+    if (cache !== undefined) {
+      cache.set(fingerprint, result, cacheUntil);
+      const ttl = (cacheUntil - nowMs()) / 1000;
+      if (l2 !== undefined && strategy.name !== 'opaque' && ttl >= 1) {
+        const entry = { strategy: strategy.name, claims: result.claims, header: result.header, subject: result.subject, until: cacheUntil };
+        l2.cacheClaims(fingerprint, JSON.parse(JSON.stringify(entry)) as JwtClaims, ttl).catch(() => undefined);
+      }
+    }
+    return afterChecks(result);
+  }
+
+  function requestUrl(request: RequestLike): string {
+    if (publicOrigin !== undefined) {
+      const url = request.url;
+      const path = /^[a-z][a-z0-9+.-]*:/i.test(url) ? url.slice(url.indexOf('/', url.indexOf('//') + 2)) : url;
+      return publicOrigin + (path.startsWith('/') ? path : '/' + path);
+    }
+    if (normalizeHtu(request.url) === undefined) {
+      throw new TesseraArgumentError('DPoP needs the absolute request URL (or "dpop.publicOrigin")');
+    }
+    return request.url;
+  }
+
+  async function checkRequest(request: RequestLike, route: AuthenticateOptions | undefined, outcome: Outcome, ctx: { scheme?: 'Bearer' | 'DPoP' }): Promise<AuthResult | undefined> {
+    const mode = route?.dpop ?? defaultMode;
+    const found = extractToken(request, extract, maxTokenSize);
+    if (found === undefined) {
+      if (route?.credentialsRequired ?? credentialsRequired) throw new InvalidTokenError('no access token was sent', 'missing_token');
+      return undefined;
+    }
+    ctx.scheme = found.scheme;
+    if (found.scheme === 'DPoP' && mode === 'bearer') throw new InvalidRequestError('this resource accepts only Bearer tokens');
+    if (found.scheme === 'Bearer' && mode === 'dpop') throw new DpopError('this resource requires a DPoP-bound token and proof', 'dpop_required');
+    let result = await judge(found.token, route?.strategy, outcome);
+    if (found.scheme === 'Bearer') {
+      if (result.cnf !== undefined) throw new DpopError('the token is DPoP-bound; send it with the DPoP scheme and a proof', 'dpop_binding_mismatch');
+    } else {
+      const header = readHeader(request.headers, 'dpop');
+      if (header === undefined || header === '') throw new DpopError('the DPoP proof header is missing');
+      if (typeof header !== 'string' || header.includes(',')) throw new DpopError('exactly one DPoP proof header is allowed');
+      if (result.cnf === undefined) throw new DpopError('the token is not DPoP-bound; send it as a Bearer token', 'dpop_binding_mismatch');
+      const proof = await proofVerifier().verify(header, { method: request.method, url: requestUrl(request), accessToken: found.token });
+      if (!constantTimeEqual(proof.jkt, result.cnf.jkt)) throw new DpopError('the DPoP proof key is not the key the token is bound to', 'dpop_binding_mismatch');
+      result = Object.freeze({ ...result, dpop: proof });
+    }
+    if (rateLimit !== undefined) {
+      const key = rateLimit.key(result);
+      if (key !== undefined) {
+        const counter = await (store as TokenStore).increment(`ratelimit:${key}`, rateLimit.window).catch(storeFailure);
+        if (counter.count > rateLimit.limit) throw new RateLimitError('too many requests', { retryAfter: counter.resetSeconds });
+      }
+    }
+    return result;
+  }
+
+  function succeed(result: AuthResult, outcome: Outcome, started: number): void {
+    if (onSuccess === undefined) return;
+    try {
+      onSuccess({ auth: result, strategy: result.strategy, issuer: result.issuer, cacheHit: outcome.cacheHit, latencyMs: performance.now() - started } satisfies SuccessEvent);
+    } catch {
+      // Hooks observe; they never change the answer.
+    }
+  }
+
+  function failed(err: unknown, outcome: Outcome, started: number, ctx: ChallengeContext): never {
+    if (!(err instanceof TesseraError)) throw err;
+    const error = withChallenge(err, ctx);
+    if (onFailure !== undefined) {
+      try {
+        onFailure({
+          error, code: error.code, status: error.status, strategy: outcome.strategy, issuer: outcome.issuer,
+          cacheHit: outcome.cacheHit, latencyMs: performance.now() - started,
+        } satisfies FailureEvent);
+      } catch {
+        // Hooks observe; they never change the answer.
+      }
+    }
+    throw error;
+  }
+
+  const verifier: Verifier = {
+    async verify(token, context) {
+      const started = timed ? performance.now() : 0;
+      const outcome: Outcome = { strategy: undefined, issuer: undefined, cacheHit: false };
+      try {
+        const result = await judge(token, context?.strategy, outcome);
+        if (timed) succeed(result, outcome, started);
+        return result;
+      } catch (err) {
+        return failed(err, outcome, started, { realm, mode: 'bearer', scheme: undefined, algs, retryAfter });
+      }
+    },
+    async authenticate(request, route) {
+      const started = timed ? performance.now() : 0;
+      const outcome: Outcome = { strategy: undefined, issuer: undefined, cacheHit: false };
+      const ctx: { scheme?: 'Bearer' | 'DPoP' } = {};
+      try {
+        const result = await checkRequest(request, route, outcome, ctx);
+        if (timed && result !== undefined) succeed(result, outcome, started);
+        return result;
+      } catch (err) {
+        return failed(err, outcome, started, { realm, mode: route?.dpop ?? defaultMode, scheme: ctx.scheme, algs, retryAfter });
+      }
+    },
+    authenticateRequest(request, route) {
+      return verifier.authenticate({ method: request.method, url: request.url, headers: request.headers }, route);
+    },
+    ready: () => ready,
+    async close() {
+      const unsubscribe = await subscription;
+      await unsubscribe?.().catch(() => undefined);
+      await Promise.all(ordered.map((s) => s.close()));
+      await (store === undefined ? replayStore?.close() : undefined);
+    },
+  };
+  return Object.freeze(verifier);
+}

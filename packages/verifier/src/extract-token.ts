@@ -1,0 +1,110 @@
+import { TokenFormatError } from '@tessera/core';
+import { InvalidRequestError } from './errors.js';
+import { readCookie, readHeader } from './lib/headers.js';
+import type { RequestLike } from './types.js';
+
+/** Where tokens are looked for; resolved from the verifier's `extract` option. */
+export interface ExtractOptions {
+  /** Read `Authorization: Bearer` / `Authorization: DPoP`. @default true */
+  authorization?: boolean;
+  /**
+   * Another header holding the token, as `Bearer <token>` or the bare token (the reference's
+   * `X-System-Authorization`). @default undefined
+   */
+  header?: string;
+  /** A cookie holding the bare token. @default undefined */
+  cookie?: string;
+}
+
+/** A token found in a request. */
+export interface ExtractedToken {
+  /** The token. */
+  token: string;
+  /** `DPoP` only for `Authorization: DPoP`; every other place is `Bearer`. */
+  scheme: 'Bearer' | 'DPoP';
+  /** Where it was found. */
+  source: 'authorization' | 'header' | 'cookie';
+}
+
+// RFC 6750 §2.1 b64token.
+const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+
+function single(value: string | readonly string[] | undefined, name: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') {
+    if (value.length > 1) throw new InvalidRequestError(`the ${name} header must appear once`);
+    return value[0];
+  }
+  return value;
+}
+
+function schemeValue(value: string, where: string): { scheme: string | undefined; token: string } {
+  const space = value.indexOf(' ');
+  if (space < 0) return { scheme: undefined, token: value };
+  const token = value.slice(space + 1).replace(/^ +/, '');
+  if (!B64TOKEN.test(token)) throw new InvalidRequestError(`the ${where} header is malformed`);
+  return { scheme: value.slice(0, space), token };
+}
+
+/**
+ * Finds the access token of a request: `Authorization: Bearer|DPoP <token>`, then the configured header, then the
+ * configured cookie. Exactly one place may hold a token.
+ *
+ * @param request - the request
+ * @param options - where to look
+ * @param maxTokenSize - the largest token accepted, in bytes (checked before anything else reads it)
+ * @returns the token, or undefined when the request carries none (another `Authorization` scheme, such as Basic,
+ *   counts as none)
+ * @throws {InvalidRequestError} `invalid_request`: a malformed `Authorization` or token header, a repeated header,
+ *   a token in two places
+ * @throws {TokenFormatError} `token_too_large`
+ * @see https://www.rfc-editor.org/rfc/rfc6750#section-2
+ */
+export function extractToken(request: RequestLike, options: ExtractOptions, maxTokenSize = 8192): ExtractedToken | undefined {
+  const headers = request.headers;
+  let found: ExtractedToken | undefined;
+  const take = (next: ExtractedToken): void => {
+    if (found !== undefined) throw new InvalidRequestError(`a token was sent in more than one place (${found.source} and ${next.source})`);
+    if (next.token.length > maxTokenSize) throw new TokenFormatError(`token is larger than ${maxTokenSize} bytes`, 'token_too_large');
+    found = next;
+  };
+
+  if (options.authorization !== false) {
+    const value = single(readHeader(headers, 'authorization'), 'Authorization');
+    if (value !== undefined && value !== '') {
+      const { scheme, token } = schemeValue(value, 'Authorization');
+      const lower = scheme?.toLowerCase();
+      if (lower === 'bearer') take({ token, scheme: 'Bearer', source: 'authorization' });
+      else if (lower === 'dpop') take({ token, scheme: 'DPoP', source: 'authorization' });
+      else if (scheme === undefined && (value.toLowerCase() === 'bearer' || value.toLowerCase() === 'dpop')) {
+        throw new InvalidRequestError('the Authorization header is malformed');
+      }
+    }
+  }
+  if (options.header !== undefined) {
+    const value = single(readHeader(headers, options.header), options.header);
+    if (value !== undefined && value !== '') {
+      const { scheme, token } = schemeValue(value, options.header);
+      if (scheme !== undefined && scheme.toLowerCase() !== 'bearer') throw new InvalidRequestError(`the ${options.header} header is malformed`);
+      if (!B64TOKEN.test(token)) throw new InvalidRequestError(`the ${options.header} header is malformed`);
+      take({ token, scheme: 'Bearer', source: 'header' });
+    }
+  }
+  if (options.cookie !== undefined) {
+    let value: string | undefined;
+    if (request.cookies !== undefined) value = request.cookies[options.cookie];
+    else {
+      const header = single(readHeader(headers, 'cookie'), 'Cookie');
+      if (header !== undefined) {
+        const cookie = readCookie(header, options.cookie);
+        if (cookie.several) throw new InvalidRequestError(`the ${options.cookie} cookie must appear once`);
+        value = cookie.value;
+      }
+    }
+    if (value !== undefined && value !== '') {
+      if (!B64TOKEN.test(value)) throw new InvalidRequestError(`the ${options.cookie} cookie is malformed`);
+      take({ token: value, scheme: 'Bearer', source: 'cookie' });
+    }
+  }
+  return found;
+}
