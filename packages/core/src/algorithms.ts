@@ -10,16 +10,41 @@ export const JWS_ALGORITHMS = [
 /** A JWS `alg` Tessera supports. */
 export type JwsAlgorithm = (typeof JWS_ALGORITHMS)[number];
 
-/** JWE key-management algorithms (`alg`) Tessera supports. */
+/**
+ * JWE key-management algorithms (`alg`) Tessera supports: every one RFC 7518 §4 defines except `RSA1_5` (PKCS #1 v1.5
+ * encryption invites Bleichenbacher's padding-oracle attack) and `PBES2-*` (a password, not a key: its iteration count
+ * comes from the token, so a hostile token chooses how long the server hashes).
+ */
 export const JWE_KEY_ALGORITHMS = [
   'dir',
-  'RSA-OAEP-256',
+  'RSA-OAEP', 'RSA-OAEP-256', 'RSA-OAEP-384', 'RSA-OAEP-512',
   'ECDH-ES',
   'ECDH-ES+A128KW', 'ECDH-ES+A192KW', 'ECDH-ES+A256KW',
+  'A128KW', 'A192KW', 'A256KW',
+  'A128GCMKW', 'A192GCMKW', 'A256GCMKW',
 ] as const;
 
 /** A JWE `alg` Tessera supports. */
 export type JweKeyAlgorithm = (typeof JWE_KEY_ALGORITHMS)[number];
+
+/** RSAES-OAEP key encryption (RFC 7518 §4.3, and RFC 7518's registry for the SHA-384/512 variants). */
+export type RsaOaepAlgorithm = 'RSA-OAEP' | 'RSA-OAEP-256' | 'RSA-OAEP-384' | 'RSA-OAEP-512';
+
+/** ECDH-ES key agreement, direct or with AES key wrap (RFC 7518 §4.6). */
+export type EcdhAlgorithm = 'ECDH-ES' | 'ECDH-ES+A128KW' | 'ECDH-ES+A192KW' | 'ECDH-ES+A256KW';
+
+/** Key wrapping with a shared AES key: AES Key Wrap (RFC 7518 §4.4) or AES-GCM (§4.7). */
+export type KeyWrapAlgorithm = 'A128KW' | 'A192KW' | 'A256KW' | 'A128GCMKW' | 'A192GCMKW' | 'A256GCMKW';
+
+/** Exact size in bytes of the shared key each AES key-wrapping `alg` takes (RFC 7518 §4.4, §4.7). */
+export const KEY_WRAP_BYTES: Readonly<Record<KeyWrapAlgorithm, number>> = Object.freeze({
+  A128KW: 16,
+  A192KW: 24,
+  A256KW: 32,
+  A128GCMKW: 16,
+  A192GCMKW: 24,
+  A256GCMKW: 32,
+});
 
 /** JWE content-encryption algorithms (`enc`) Tessera supports. */
 export const JWE_CONTENT_ALGORITHMS = [
@@ -62,6 +87,21 @@ export function isJwsAlgorithm(alg: unknown): alg is JwsAlgorithm {
 /** True when `alg` is a JWE key-management algorithm Tessera supports. */
 export function isJweKeyAlgorithm(alg: unknown): alg is JweKeyAlgorithm {
   return typeof alg === 'string' && jweAlgSet.has(alg);
+}
+
+/** True for the AES key-wrapping algorithms (`A*KW`, `A*GCMKW`), whose keys are shared secrets. */
+export function isKeyWrapAlgorithm(alg: unknown): alg is KeyWrapAlgorithm {
+  return typeof alg === 'string' && Object.hasOwn(KEY_WRAP_BYTES, alg);
+}
+
+/** True for `RSA-OAEP`, `RSA-OAEP-256`, `RSA-OAEP-384` and `RSA-OAEP-512`. */
+export function isRsaOaepAlgorithm(alg: unknown): alg is RsaOaepAlgorithm {
+  return alg === 'RSA-OAEP' || alg === 'RSA-OAEP-256' || alg === 'RSA-OAEP-384' || alg === 'RSA-OAEP-512';
+}
+
+/** True for `ECDH-ES` and `ECDH-ES+A128KW`/`A192KW`/`A256KW`. */
+export function isEcdhAlgorithm(alg: unknown): alg is EcdhAlgorithm {
+  return alg === 'ECDH-ES' || alg === 'ECDH-ES+A128KW' || alg === 'ECDH-ES+A192KW' || alg === 'ECDH-ES+A256KW';
 }
 
 /** True when `enc` is a JWE content-encryption algorithm Tessera supports. */

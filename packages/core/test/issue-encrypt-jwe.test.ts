@@ -1,6 +1,6 @@
 import { base64url, compactDecrypt } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { JWE_CONTENT_ALGORITHMS, type JweContentAlgorithm } from '../src/algorithms.js';
+import { JWE_CONTENT_ALGORITHMS, KEY_WRAP_BYTES, type JweContentAlgorithm, type KeyWrapAlgorithm } from '../src/algorithms.js';
 import { encryptJwe } from '../src/issue/index.js';
 import {
   decryptJwe,
@@ -8,6 +8,7 @@ import {
   encryptionKey,
   expectCanonicalSegments,
   headerOf,
+  keyWrapKey,
   oddKey,
   secretOf,
   signingKey,
@@ -89,6 +90,69 @@ describe('encryptJwe', () => {
     it('defaults enc to A256GCM', async () => {
       const { publicKey } = await encryptionKey('RSA-OAEP-256');
       expect(headerOf(await encryptJwe('x', publicKey))).toEqual({ alg: 'RSA-OAEP-256', enc: 'A256GCM' });
+    });
+  });
+
+  describe('RSA-OAEP with SHA-1, SHA-384 and SHA-512', () => {
+    const cases = (['RSA-OAEP', 'RSA-OAEP-384', 'RSA-OAEP-512'] as const).flatMap((alg) =>
+      (['A128GCM', 'A256GCM', 'A192CBC-HS384'] as const).map((enc) => [alg, enc] as const));
+
+    it.each(cases)('round-trips %s with enc %s', async (alg, enc) => {
+      const { publicKey, decryptKey } = await encryptionKey(alg, 'rsa');
+      const token = await encryptJwe(payload, publicKey, { enc });
+      expectCanonicalSegments(token, 5);
+      expect(headerOf(token)).toEqual({ alg, enc, kid: 'rsa' });
+      // A 2048-bit modulus: the encrypted key is 256 bytes whatever the hash.
+      expect(base64url.decode(token.split('.')[1] ?? '')).toHaveLength(256);
+      expect((await decryptJwe(token, decryptKey)).text).toBe(payloadJson);
+    });
+  });
+
+  describe('AES key wrap (A*KW) and AES-GCM key wrap (A*GCMKW)', () => {
+    const algs = Object.keys(KEY_WRAP_BYTES) as KeyWrapAlgorithm[];
+    const cases = algs.flatMap((alg) => (['A128GCM', 'A256GCM', 'A128CBC-HS256', 'A256CBC-HS512'] as const)
+      .map((enc) => [alg, enc] as const));
+
+    it.each(cases)('round-trips %s with enc %s', async (alg, enc) => {
+      const key = keyWrapKey(alg, 'wrap-1');
+      const token = await encryptJwe(payload, key, { enc });
+      expectCanonicalSegments(token, 5);
+      const header = headerOf(token);
+      if (alg.endsWith('GCMKW')) {
+        // RFC 7518 §4.7.1: the key-wrapping IV (96 bits) and tag (128 bits) travel in the protected header.
+        expect(header).toEqual({ alg, enc, kid: 'wrap-1', iv: expect.any(String), tag: expect.any(String) });
+        expect(base64url.decode(header.iv as string)).toHaveLength(12);
+        expect(base64url.decode(header.tag as string)).toHaveLength(16);
+      } else {
+        expect(header).toEqual({ alg, enc, kid: 'wrap-1' });
+      }
+      // The wrapped content key: AES-KW adds 8 bytes (RFC 3394), AES-GCM adds none (the tag is in the header).
+      const cekBytes = { A128GCM: 16, A256GCM: 32, 'A128CBC-HS256': 32, 'A256CBC-HS512': 64 }[enc];
+      expect(base64url.decode(token.split('.')[1] ?? '')).toHaveLength(alg.endsWith('GCMKW') ? cekBytes : cekBytes + 8);
+      expect((await decryptJwe(token, secretOf(key))).text).toBe(payloadJson);
+    });
+
+    it.each(algs)('defaults enc to A256GCM under %s', async (alg) => {
+      expect(headerOf(await encryptJwe('x', keyWrapKey(alg))).enc).toBe('A256GCM');
+    });
+
+    it.each([
+      ['A128KW', 32, '"key": expected 16 bytes for A128KW, got 32 (kid "w")'],
+      ['A192KW', 16, '"key": expected 24 bytes for A192KW, got 16 (kid "w")'],
+      ['A256KW', 31, '"key": expected 32 bytes for A256KW, got 31 (kid "w")'],
+      ['A128GCMKW', 24, '"key": expected 16 bytes for A128GCMKW, got 24 (kid "w")'],
+      ['A256GCMKW', 16, '"key": expected 32 bytes for A256GCMKW, got 16 (kid "w")'],
+    ] as const)('refuses a %s key of %s bytes', async (alg, bytes, message) => {
+      await expect(encryptJwe('x', keyWrapKey(alg, 'w', bytes))).rejects.toMatchObject({ code: 'invalid_key', message });
+    });
+
+    it('refuses a key-wrapping key that is not a secret', async () => {
+      const { publicKey } = await encryptionKey('RSA-OAEP-256');
+      const odd = oddKey({ alg: 'A128KW', use: 'enc', type: 'public', key: publicKey.key });
+      await expect(encryptJwe('x', odd)).rejects.toMatchObject({
+        code: 'invalid_key',
+        message: '"key" for A128KW must be a secret key; got a public key',
+      });
     });
   });
 

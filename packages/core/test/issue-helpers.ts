@@ -15,9 +15,12 @@ import { expect } from 'vitest';
 import {
   CONTENT_KEY_BYTES,
   HMAC_MIN_KEY_BYTES,
+  KEY_WRAP_BYTES,
+  type EcdhAlgorithm,
   type JweContentAlgorithm,
-  type JweKeyAlgorithm,
   type JwsAlgorithm,
+  type KeyWrapAlgorithm,
+  type RsaOaepAlgorithm,
 } from '../src/algorithms.js';
 import { createKey } from '../src/lib/key.js';
 import type { JoseHeader, TesseraKey } from '../src/types.js';
@@ -64,10 +67,10 @@ export interface EncryptionPair {
 /** The curves ECDH-ES keys are made on. */
 export type EcdhCurve = 'P-256' | 'P-384' | 'P-521' | 'X25519';
 
-/** A fresh key pair for `alg` (RSA-OAEP-256: 2048-bit; ECDH-ES*: `crv`, default P-256). */
-export async function encryptionKey(alg: Exclude<JweKeyAlgorithm, 'dir'>, kid?: string,
+/** A fresh key pair for `alg` (RSA-OAEP*: 2048-bit; ECDH-ES*: `crv`, default P-256). */
+export async function encryptionKey(alg: RsaOaepAlgorithm | EcdhAlgorithm, kid?: string,
   crv: EcdhCurve = 'P-256'): Promise<EncryptionPair> {
-  const pair = await generateKeyPair(alg, alg === 'RSA-OAEP-256' ? {} : { crv });
+  const pair = await generateKeyPair(alg, alg.startsWith('RSA') ? {} : { crv });
   const publicJwk = { ...(await exportJWK(pair.publicKey)), alg, use: 'enc', ...(kid === undefined ? {} : { kid }) };
   const publicKey = pair.publicKey as CryptoKey;
   const privateKey = pair.privateKey as CryptoKey;
@@ -82,6 +85,12 @@ export async function encryptionKey(alg: Exclude<JweKeyAlgorithm, 'dir'>, kid?: 
 export function dirKey(enc: JweContentAlgorithm, kid?: string, bytes = CONTENT_KEY_BYTES[enc]): TesseraKey {
   const secret = globalThis.crypto.getRandomValues(new Uint8Array(bytes));
   return createKey({ kid, alg: 'dir', enc, use: 'enc', type: 'secret', key: secret });
+}
+
+/** A random key-wrapping secret for `alg` (or `bytes` long, to test size checks). */
+export function keyWrapKey(alg: KeyWrapAlgorithm, kid?: string, bytes = KEY_WRAP_BYTES[alg]): TesseraKey {
+  const secret = globalThis.crypto.getRandomValues(new Uint8Array(bytes));
+  return createKey({ kid, alg, use: 'enc', type: 'secret', key: secret });
 }
 
 /** A key bound to `alg` with an arbitrary use/type, for mismatch tests. */

@@ -7,6 +7,7 @@ import {
   encryptionKey,
   expectCanonicalSegments,
   headerOf,
+  keyWrapKey,
   now,
   payloadJsonOf,
   secretOf,
@@ -15,6 +16,30 @@ import {
 } from './issue-helpers.js';
 
 describe('signAndEncrypt', () => {
+  it.each(['RSA-OAEP', 'RSA-OAEP-384', 'RSA-OAEP-512'] as const)('nests an ES256 JWS in a %s JWE', async (alg) => {
+    const sig = await signingKey('ES256', 'sig-kid');
+    const enc = await encryptionKey(alg, 'enc-kid');
+    const token = await signAndEncrypt({ scope: 'read' }, { signingKey: sig.key, encryptionKey: enc.publicKey, expiresIn: 60, now });
+    expect(headerOf(token)).toEqual({ alg, enc: 'A256GCM', cty: 'JWT', kid: 'enc-kid' });
+    const { text: jws } = await decryptJwe(token, enc.decryptKey);
+    expect((await verifyJws(jws, sig.verifyKey, 'ES256')).payload).toMatchObject({ scope: 'read' });
+  });
+
+  it.each(['A128KW', 'A192KW', 'A256KW', 'A128GCMKW', 'A192GCMKW', 'A256GCMKW'] as const)(
+    'nests an HS256 JWS in a %s JWE under a shared key-wrapping key',
+    async (alg) => {
+      const sig = await signingKey('HS256', 'hs');
+      const kek = keyWrapKey(alg, 'kek');
+      const token = await signAndEncrypt({ scope: 'read' }, {
+        signingKey: sig.key, encryptionKey: kek, enc: 'A128CBC-HS256', expiresIn: 60, now,
+      });
+      expect(headerOf(token)).toMatchObject({ alg, enc: 'A128CBC-HS256', cty: 'JWT', kid: 'kek' });
+      const { text: jws } = await decryptJwe(token, secretOf(kek));
+      expect(headerOf(jws)).toEqual({ alg: 'HS256', typ: 'JWT', kid: 'hs' });
+      expect((await verifyJws(jws, sig.verifyKey, 'HS256')).payload).toMatchObject({ scope: 'read' });
+    },
+  );
+
   it.each(['ECDH-ES+A256KW', 'RSA-OAEP-256'] as const)(
     'nests an ES256 JWS in a %s JWE with cty JWT and each kid in its own header (the Go issuer format)',
     async (alg) => {

@@ -7,6 +7,7 @@ import {
   encryptionKey,
   expectCanonicalSegments,
   headerOf,
+  keyWrapKey,
   now,
   payloadJsonOf,
   secretOf,
@@ -60,6 +61,25 @@ describe('issueToken', () => {
     expect(headerOf(issued.token)).toEqual({ alg: 'dir', enc: 'A192GCM', cty: 'JWT', kid: 'd' });
     const { text: jws } = await decryptJwe(issued.token, secretOf(key));
     await expect(verifyJws(jws, sig.verifyKey, 'EdDSA')).resolves.toMatchObject({ payload: issued.claims });
+  });
+
+  it('issues a jwe under an A256GCMKW key-wrapping secret and under RSA-OAEP-512', async () => {
+    const sig = await signingKey('ES256', 'es');
+    const kek = keyWrapKey('A256GCMKW', 'kek');
+    const wrapped = await issueToken({ format: 'jwe', signingKey: sig.key, encryptionKey: kek, subject: 'u1', expiresIn: 60, now });
+    expect(headerOf(wrapped.token)).toMatchObject({ alg: 'A256GCMKW', enc: 'A256GCM', cty: 'JWT', kid: 'kek' });
+    const { text: inner } = await decryptJwe(wrapped.token, secretOf(kek));
+    await expect(verifyJws(inner, sig.verifyKey, 'ES256')).resolves.toMatchObject({ payload: wrapped.claims });
+    const rsa = await encryptionKey('RSA-OAEP-512', 'rsa');
+    const oaep = await issueToken({ format: 'jwe', signingKey: sig.key, encryptionKey: rsa.publicKey, subject: 'u1', expiresIn: 60, now });
+    expect(headerOf(oaep.token)).toEqual({ alg: 'RSA-OAEP-512', enc: 'A256GCM', cty: 'JWT', kid: 'rsa' });
+    const { text: jws } = await decryptJwe(oaep.token, rsa.decryptKey);
+    await expect(verifyJws(jws, sig.verifyKey, 'ES256')).resolves.toMatchObject({ payload: oaep.claims });
+  });
+
+  it('refuses a key-wrapping key for jwe-dir, which is direct encryption only', async () => {
+    await expect(issueToken({ format: 'jwe-dir', encryptionKey: keyWrapKey('A128KW'), subject: 'u1', expiresIn: 60 }))
+      .rejects.toMatchObject({ code: 'invalid_key', message: '"encryptionKey" for format "jwe-dir" must be a dir secret; got alg "A128KW"' });
   });
 
   it('issues a jwe-dir as an HS256 JWT inside a dir JWE when a signing key is given (the JWE service format)', async () => {

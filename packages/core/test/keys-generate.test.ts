@@ -21,7 +21,7 @@ async function roundTrip(priv: TesseraKey, pub: TesseraKey): Promise<void> {
 const ALGS: Array<[KeyPairAlgorithm, { crv?: 'P-256' | 'P-384' | 'P-521' | 'X25519' }]> = [
   ['RS256', {}], ['RS384', {}], ['RS512', {}], ['PS256', {}], ['PS384', {}], ['PS512', {}],
   ['ES256', {}], ['ES384', {}], ['ES512', {}], ['EdDSA', {}],
-  ['RSA-OAEP-256', {}],
+  ['RSA-OAEP', {}], ['RSA-OAEP-256', {}], ['RSA-OAEP-384', {}], ['RSA-OAEP-512', {}],
   ['ECDH-ES', {}], ['ECDH-ES', { crv: 'P-384' }], ['ECDH-ES', { crv: 'P-521' }], ['ECDH-ES', { crv: 'X25519' }],
   ['ECDH-ES+A128KW', {}], ['ECDH-ES+A192KW', { crv: 'X25519' }], ['ECDH-ES+A256KW', { crv: 'P-521' }],
 ];
@@ -87,7 +87,8 @@ describe('generateKeyPair', () => {
   it.each([
     ['HS256', {}, 'generateKeyPair takes an asymmetric JWS or JWE algorithm, not "HS256"'],
     ['dir', {}, 'generateKeyPair takes an asymmetric JWS or JWE algorithm, not "dir"'],
-    ['RSA-OAEP', {}, 'generateKeyPair takes an asymmetric JWS or JWE algorithm, not "RSA-OAEP"'],
+    ['A128KW', {}, 'generateKeyPair takes an asymmetric JWS or JWE algorithm, not "A128KW"'],
+    ['RSA1_5', {}, 'generateKeyPair takes an asymmetric JWS or JWE algorithm, not "RSA1_5"'],
     ['ES256', { crv: 'P-384' }, 'options.crv applies to ECDH-ES algorithms only, not ES256'],
     ['ECDH-ES', { crv: 'secp256k1' }, 'options.crv must be "P-256", "P-384", "P-521" or "X25519"'],
     ['RS256', { modulusLength: 1024 }, 'options.modulusLength must be a multiple of 8 from 2048 to 16384'],

@@ -132,7 +132,8 @@ describe('Wycheproof json_web_key_test', () => {
     [23, 'invalid_key', 'an EC P-384 key cannot be used with ES256'],
     [24, 'invalid_key', 'an RSA key cannot be used with ES256'],
     [25, 'unsupported_algorithm', 'alg "A256GCM" is not supported'],
-    [26, 'unsupported_algorithm', 'alg "A256KW" is not supported'],
+    // A256KW is an encryption algorithm: a key marked for signing cannot be bound to it.
+    [26, 'invalid_key', 'JWK "use" "sig" does not fit A256KW (a "enc" algorithm)'],
     [6, 'unsupported_algorithm', 'alg "RSA1_5" is not supported'],
   ] as const)('rejects the key of tc %i with %s', async (id, code, message) => {
     await expectRejects(importJwk(firstKey(id)), code, message);

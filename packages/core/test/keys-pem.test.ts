@@ -35,7 +35,9 @@ const rsa = rsaPair();
 const cases: Array<[PemAlg, string, () => NodePair]> = [
   ['RS256', 'RSA', () => rsa],
   ['PS384', 'RSA', () => rsa],
+  ['RSA-OAEP', 'RSA', () => rsa],
   ['RSA-OAEP-256', 'RSA', () => rsa],
+  ['RSA-OAEP-512', 'RSA', () => rsa],
   ['ES256', 'EC P-256', () => ecPair('prime256v1')],
   ['ES384', 'EC P-384', () => ecPair('secp384r1')],
   ['ES512', 'EC P-521', () => ecPair('secp521r1')],
@@ -225,9 +227,9 @@ describe('importPem', () => {
       await expectRejects(importPem(spki, { alg: 'RS256', use: 'enc' }), 'invalid_argument', 'options.use "enc" does not fit RS256 (a "sig" algorithm)');
     });
 
-    it('answers unsupported_algorithm for RSA1_5 and RSA-OAEP', async () => {
+    it('answers unsupported_algorithm for RSA1_5 and PBES2', async () => {
       await expectRejects(importPem(spki, { alg: 'RSA1_5' as PemAlg }), 'unsupported_algorithm', 'alg "RSA1_5" is not supported');
-      await expectRejects(importPem(spki, { alg: 'RSA-OAEP' as PemAlg }), 'unsupported_algorithm', 'alg "RSA-OAEP" is not supported');
+      await expectRejects(importPem(spki, { alg: 'PBES2-HS256+A128KW' as PemAlg }), 'unsupported_algorithm', 'alg "PBES2-HS256+A128KW" is not supported');
     });
 
     it('requires options.alg', async () => {

@@ -5,12 +5,15 @@ import {
   CONTENT_KEY_BYTES,
   HMAC_MIN_KEY_BYTES,
   JWE_CONTENT_ALGORITHMS,
+  KEY_WRAP_BYTES,
   type JweContentAlgorithm,
+  type KeyWrapAlgorithm,
 } from '../src/algorithms.js';
 import { generateSecret, importSecret } from '../src/keys/index.js';
 import { expectRejects, expectThrows, jwkOf, pem, rsaPair } from './keys-helpers.js';
 
 const HMACS = ['HS256', 'HS384', 'HS512'] as const;
+const KEY_WRAPS = Object.keys(KEY_WRAP_BYTES) as KeyWrapAlgorithm[];
 const bytes = (n: number, fill = 7): Uint8Array => new Uint8Array(n).fill(fill);
 const b64 = (b: Uint8Array): string => Buffer.from(b).toString('base64');
 
@@ -43,6 +46,14 @@ describe('importSecret', () => {
       const jwe = await new CompactEncrypt(new TextEncoder().encode('hello')).setProtectedHeader({ alg: 'dir', enc }).encrypt(key.key as Uint8Array);
       const { plaintext } = await compactDecrypt(jwe, key.key as Uint8Array);
       expect(new TextDecoder().decode(plaintext)).toBe('hello');
+    });
+
+    it('rejects options.enc for a key-wrapping key (it wraps a content key of any enc)', async () => {
+      await expectRejects(
+        importSecret(b64(bytes(16)), { alg: 'A128KW', enc: 'A128GCM' }),
+        'invalid_argument',
+        'options.enc applies to alg "dir" only',
+      );
     });
 
     it('requires options.enc', async () => {
@@ -165,7 +176,7 @@ describe('importSecret', () => {
       await expectRejects(
         importSecret(bytes(32), { alg: 'RS256' as 'HS256' }),
         'invalid_argument',
-        'importSecret takes HS256, HS384, HS512 or dir, not RS256; import asymmetric keys with importPem or importJwk',
+        'importSecret takes HS256, HS384, HS512, dir, A128KW…A256KW or A128GCMKW…A256GCMKW, not RS256; import asymmetric keys with importPem or importJwk',
       );
     });
 
@@ -235,6 +246,50 @@ describe('importSecret', () => {
   });
 });
 
+describe('importSecret for JWE key wrapping (A*KW, A*GCMKW)', () => {
+  it.each(KEY_WRAPS.map((alg) => [alg, KEY_WRAP_BYTES[alg]] as const))(
+    '%s takes exactly %s bytes and rejects one byte less or more',
+    async (alg, size) => {
+      const key = await importSecret(b64(bytes(size)), { alg });
+      expect(key).toMatchObject({ alg, enc: undefined, use: 'enc', type: 'secret', kid: undefined, publicJwk: undefined });
+      expect(key.key).toEqual(bytes(size));
+      await expectRejects(importSecret(b64(bytes(size - 1)), { alg }), 'invalid_key', `expected ${size} bytes for ${alg}, got ${size - 1}`);
+      await expectRejects(importSecret(b64(bytes(size + 1)), { alg }), 'invalid_key', `expected ${size} bytes for ${alg}, got ${size + 1}`);
+    },
+  );
+
+  it('says "expected 16 bytes for A128KW, got 32" for an A256KW-sized key', async () => {
+    await expectRejects(importSecret(generateSecret('A256KW'), { alg: 'A128KW' }), 'invalid_key', 'expected 16 bytes for A128KW, got 32');
+  });
+
+  it('reads a string as base64 by default, and hex or base64url on request', async () => {
+    const raw = Uint8Array.from({ length: 24 }, (_, i) => i * 11);
+    expect((await importSecret(b64(raw), { alg: 'A192KW' })).key).toEqual(raw);
+    expect((await importSecret(Buffer.from(raw).toString('hex'), { alg: 'A192GCMKW', encoding: 'hex' })).key).toEqual(raw);
+    expect((await importSecret(Buffer.from(raw).toString('base64url'), { alg: 'A192KW', encoding: 'base64url' })).key).toEqual(raw);
+  });
+
+  it('refuses allowShortKey: a key-wrapping key must be exactly its size', async () => {
+    await expectRejects(
+      importSecret(b64(bytes(8)), { alg: 'A128KW', allowShortKey: true }),
+      'invalid_argument',
+      'options.allowShortKey applies to HS256, HS384 and HS512 only; a A128KW key must be exactly its size',
+    );
+  });
+
+  it('refuses PEM text as a key-wrapping secret', async () => {
+    await expectRejects(importSecret(pem(rsaPair().publicKey, 'spki'), { alg: 'A256KW', encoding: 'utf8' }), 'invalid_key',
+      'a PEM-armoured key cannot be used as a secret for A256KW; import asymmetric keys with importPem');
+  });
+
+  it.each(KEY_WRAPS)('wraps and unwraps a content key with jose under %s', async (alg) => {
+    const key = await importSecret(generateSecret(alg), { alg });
+    const jwe = await new CompactEncrypt(new TextEncoder().encode('hello')).setProtectedHeader({ alg, enc: 'A128CBC-HS256' }).encrypt(key.key as Uint8Array);
+    const { plaintext } = await compactDecrypt(jwe, key.key as Uint8Array);
+    expect(new TextDecoder().decode(plaintext)).toBe('hello');
+  });
+});
+
 describe('generateSecret', () => {
   it('makes a 32-byte base64 A256GCM key by default, like the JWE service', () => {
     const key = generateSecret();
@@ -245,6 +300,7 @@ describe('generateSecret', () => {
   it.each([
     ...JWE_CONTENT_ALGORITHMS.map((alg) => [alg, CONTENT_KEY_BYTES[alg]] as const),
     ...HMACS.map((alg) => [alg, HMAC_MIN_KEY_BYTES[alg]] as const),
+    ...KEY_WRAPS.map((alg) => [alg, KEY_WRAP_BYTES[alg]] as const),
   ])('sizes a %s key at %s bytes in every format', (alg, size) => {
     expect(Buffer.from(generateSecret(alg), 'base64')).toHaveLength(size);
     const url = generateSecret(alg, { format: 'base64url' });
@@ -266,7 +322,7 @@ describe('generateSecret', () => {
   });
 
   it('rejects an unknown algorithm or format', () => {
-    expectThrows(() => generateSecret('RS256' as 'HS256'), 'invalid_argument', 'generateSecret takes a JWE "enc" or HS256/HS384/HS512, not "RS256"');
+    expectThrows(() => generateSecret('RS256' as 'HS256'), 'invalid_argument', 'generateSecret takes a JWE "enc", A128KW…A256GCMKW or HS256/HS384/HS512, not "RS256"');
     expectThrows(() => generateSecret('A256GCM', { format: 'utf8' as 'hex' }), 'invalid_argument', 'options.format must be "base64", "base64url" or "hex"');
   });
 });

@@ -75,7 +75,7 @@ const JWK_OUTCOMES: Readonly<Record<number, Outcome>> = {
   23: ON_IMPORT('invalid_key', 'kid-ec-sign', 'an EC P-384 key cannot be used with ES256'),
   24: ON_IMPORT('invalid_key', 'kid-ec-sign', 'an RSA key cannot be used with ES256'),
   25: ON_IMPORT('unsupported_algorithm', 'kid-aes-sign', 'alg "A256GCM" is not supported'),
-  26: ON_IMPORT('unsupported_algorithm', 'kid-aes-sign', 'alg "A256KW" is not supported'),
+  26: ON_IMPORT('invalid_key', 'kid-aes-sign', 'JWK "use" "sig" does not fit A256KW (a "enc" algorithm)'),
 };
 
 /** The json_web_key_test.json verdicts that differ from Wycheproof's, and why (see the top of this file). */

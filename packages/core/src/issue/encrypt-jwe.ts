@@ -38,15 +38,17 @@ function plaintextBytes(plaintext: unknown): Uint8Array {
 }
 
 /**
- * Encrypts a string, bytes or a JSON object as a compact JWE, with the key's `alg` (`dir`, `RSA-OAEP-256`, `ECDH-ES`,
- * `ECDH-ES+A128KW`/`A192KW`/`A256KW`) and `enc`; objects are JSON-encoded (the JWE service's "encrypt payload
+ * Encrypts a string, bytes or a JSON object as a compact JWE, with the key's `alg` (`dir`, `RSA-OAEP`,
+ * `RSA-OAEP-256`/`384`/`512`, `ECDH-ES`, `ECDH-ES+A128KW`/`A192KW`/`A256KW`, `A128KW`/`A192KW`/`A256KW`,
+ * `A128GCMKW`/`A192GCMKW`/`A256GCMKW`) and `enc`; objects are JSON-encoded (the JWE service's "encrypt payload
  * directly").
  *
  * @param plaintext A string (UTF-8 encoded), bytes, or a plain object (JSON-encoded).
- * @param key A `dir` secret, or the recipient's `public` key (a `private` key is accepted when its public JWK is
- *   known: the public half is derived once), with use `enc`.
+ * @param key A `dir` or key-wrapping secret, or the recipient's `public` key (a `private` key is accepted when its
+ *   public JWK is known: the public half is derived once), with use `enc`.
  * @param options Content encryption, compression and header options.
- * @returns The compact JWE `header.encryptedKey.iv.ciphertext.tag`.
+ * @returns The compact JWE `header.encryptedKey.iv.ciphertext.tag` (`A*GCMKW` adds `iv` and `tag` to the header,
+ *   `ECDH-ES*` adds `epk`).
  * @throws {InvalidKeyError} `invalid_key` when the key is not an encryption key of the right type, a `dir` key has
  *   the wrong size for `enc` (`expected 32 bytes for A256GCM, got 16`), or jose rejects the key.
  * @throws {UnsupportedAlgorithmError} `unsupported_algorithm` for an `enc` or `zip` Tessera does not support.
@@ -55,6 +57,7 @@ function plaintextBytes(plaintext: unknown): Uint8Array {
  * @example
  * ```ts
  * const jwe = await encryptJwe({ user: 'john.doe', role: 'admin' }, dirKey, { zip: 'DEF' })
+ * const wrapped = await encryptJwe('hello', await importSecret(generateSecret('A128KW'), { alg: 'A128KW' }))
  * ```
  */
 export async function encryptJwe(plaintext: string | Uint8Array | JwtClaims, key: TesseraKey,

@@ -1,5 +1,5 @@
 import { exportJWK, exportPKCS8, exportSPKI, generateKeyPair as joseGenerateKeyPair } from 'jose';
-import type { JwsAlgorithm } from '../algorithms.js';
+import type { EcdhAlgorithm, JwsAlgorithm, RsaOaepAlgorithm } from '../algorithms.js';
 import { TesseraArgumentError } from '../errors.js';
 import type { Jwk, KeyUse, TesseraKey } from '../types.js';
 import { finishAsymmetric } from './asymmetric.js';
@@ -8,17 +8,14 @@ import { checkKidOption, checkUseOption, quote } from './validate-key.js';
 /** Algorithms {@link generateKeyPair} makes keys for: asymmetric JWS algorithms and the asymmetric JWE ones. */
 export type KeyPairAlgorithm =
   | Exclude<JwsAlgorithm, 'HS256' | 'HS384' | 'HS512'>
-  | 'RSA-OAEP-256'
-  | 'ECDH-ES'
-  | 'ECDH-ES+A128KW'
-  | 'ECDH-ES+A192KW'
-  | 'ECDH-ES+A256KW';
+  | RsaOaepAlgorithm
+  | EcdhAlgorithm;
 
 /** Options of {@link generateKeyPair}. */
 export interface GenerateKeyPairOptions {
   /** Curve for ECDH-ES* (the other algorithms fix their curve). @default 'P-256' */
   crv?: 'P-256' | 'P-384' | 'P-521' | 'X25519';
-  /** RSA modulus size in bits (RS*, PS*, RSA-OAEP-256), 2048 to 16384. @default 2048 */
+  /** RSA modulus size in bits (RS*, PS*, RSA-OAEP*), 2048 to 16384. @default 2048 */
   modulusLength?: number;
   /** Key id. @default the RFC 7638 thumbprint of the public key */
   kid?: string;
@@ -45,7 +42,8 @@ export interface GeneratedKeyPair {
   readonly publicPem: string;
 }
 
-const RSA = new Set(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'RSA-OAEP-256']);
+const RSA = new Set(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'RSA-OAEP', 'RSA-OAEP-256', 'RSA-OAEP-384',
+  'RSA-OAEP-512']);
 const ECDH = new Set(['ECDH-ES', 'ECDH-ES+A128KW', 'ECDH-ES+A192KW', 'ECDH-ES+A256KW']);
 const OTHER = new Set(['ES256', 'ES384', 'ES512', 'EdDSA']);
 const CURVES = new Set(['P-256', 'P-384', 'P-521', 'X25519']);
@@ -56,7 +54,8 @@ const CURVES = new Set(['P-256', 'P-384', 'P-521', 'X25519']);
  * EdDSA keys are Ed25519. RSA keys use e = 65537. The kid defaults to the RFC 7638 thumbprint, so the same key
  * always gets the same kid.
  *
- * @param alg - RS256…PS512, ES256/384/512, EdDSA, RSA-OAEP-256 or ECDH-ES(+A128KW/A192KW/A256KW)
+ * @param alg - RS256…PS512, ES256/384/512, EdDSA, RSA-OAEP(-256/-384/-512) or ECDH-ES(+A128KW/A192KW/A256KW); shared
+ * keys (HS*, dir, A*KW, A*GCMKW) come from {@link generateSecret}
  * @param options - see {@link GenerateKeyPairOptions}
  * @returns the pair as TesseraKeys, JWKs and PEMs
  * @throws {TesseraArgumentError} `invalid_argument`: unknown `alg`, `crv` for a non-ECDH algorithm, bad

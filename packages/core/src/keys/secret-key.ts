@@ -4,6 +4,7 @@ import { createKey } from '../lib/key.js';
 import type { TesseraKey } from '../types.js';
 import {
   assertSecretSize,
+  isHmacAlgorithm,
   isShortHmacSecret,
   refuseAsymmetricKeyText,
   type SymmetricAlgorithm,
@@ -27,7 +28,7 @@ export function createSecretKey(
   if (bytes.length === 0) throw new InvalidKeyError('key is empty');
   // Refuse key text before sizing it: "this is a public key" is the message that helps, not "too short".
   refuseAsymmetricKeyText(bytes, alg);
-  const short = allowShortKey && alg !== 'dir' && isShortHmacSecret(bytes, alg);
+  const short = allowShortKey && isHmacAlgorithm(alg) && isShortHmacSecret(bytes, alg);
   if (!short) assertSecretSize(bytes, alg, enc);
   return createKey({
     verifyOnly: short ? 'allowShortKey' : undefined,

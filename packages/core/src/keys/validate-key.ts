@@ -1,10 +1,13 @@
 import {
   CONTENT_KEY_BYTES,
   HMAC_MIN_KEY_BYTES,
+  KEY_WRAP_BYTES,
   isJweKeyAlgorithm,
   isJwsAlgorithm,
+  isKeyWrapAlgorithm,
   type JweContentAlgorithm,
   type KeyAlgorithm,
+  type KeyWrapAlgorithm,
 } from '../algorithms.js';
 import { InvalidKeyError, TesseraArgumentError, UnsupportedAlgorithmError } from '../errors.js';
 import type { Jwk, KeyUse } from '../types.js';
@@ -17,8 +20,8 @@ import { decodeBase64Url } from './encoding.js';
 /** The HMAC JWS algorithms. */
 export type HmacAlgorithm = 'HS256' | 'HS384' | 'HS512';
 
-/** Algorithms whose keys are shared secrets. */
-export type SymmetricAlgorithm = HmacAlgorithm | 'dir';
+/** Algorithms whose keys are shared secrets: HMAC, `dir`, and AES key wrapping (`A*KW`, `A*GCMKW`). */
+export type SymmetricAlgorithm = HmacAlgorithm | 'dir' | KeyWrapAlgorithm;
 
 /** Minimum RSA modulus size (NIST SP 800-57; RFC 7518 §3.3 and §4.3 require 2048). */
 export const MIN_RSA_BITS = 2048;
@@ -48,9 +51,9 @@ export function useOf(alg: KeyAlgorithm): KeyUse {
   return isJwsAlgorithm(alg) ? 'sig' : 'enc';
 }
 
-/** True when keys for `alg` are shared secrets (HS*, dir). */
+/** True when keys for `alg` are shared secrets (HS*, dir, A*KW, A*GCMKW). */
 export function isSymmetricAlgorithm(alg: KeyAlgorithm): alg is SymmetricAlgorithm {
-  return alg === 'dir' || isHmacAlgorithm(alg);
+  return alg === 'dir' || isHmacAlgorithm(alg) || isKeyWrapAlgorithm(alg);
 }
 
 /** Renders an untrusted identifier (alg, kid, kty) for a message: quoted, bounded, printable. */
@@ -94,6 +97,12 @@ function fits(d: KeyDescription, alg: KeyAlgorithm): boolean {
     case 'HS384':
     case 'HS512':
     case 'dir':
+    case 'A128KW':
+    case 'A192KW':
+    case 'A256KW':
+    case 'A128GCMKW':
+    case 'A192GCMKW':
+    case 'A256GCMKW':
       return d.kty === 'oct';
     case 'RS256':
     case 'RS384':
@@ -101,7 +110,10 @@ function fits(d: KeyDescription, alg: KeyAlgorithm): boolean {
     case 'PS256':
     case 'PS384':
     case 'PS512':
+    case 'RSA-OAEP':
     case 'RSA-OAEP-256':
+    case 'RSA-OAEP-384':
+    case 'RSA-OAEP-512':
       return d.kty === 'RSA';
     case 'ES256':
       return d.kty === 'EC' && d.crv === 'P-256';
@@ -196,9 +208,17 @@ export function isShortHmacSecret(bytes: Uint8Array, alg: HmacAlgorithm): boolea
   return bytes.length > 0 && bytes.length < HMAC_MIN_KEY_BYTES[alg];
 }
 
-/** Size rules for a shared secret: exact per `enc` for dir (RFC 7518 §5), at least the hash size for HS* (§3.2). */
+/**
+ * Size rules for a shared secret: exact per `enc` for dir (RFC 7518 §5), exact per `alg` for AES key wrapping (§4.4,
+ * §4.7), at least the hash size for HS* (§3.2).
+ */
 export function assertSecretSize(bytes: Uint8Array, alg: SymmetricAlgorithm, enc: JweContentAlgorithm | undefined): void {
   if (bytes.length === 0) throw new InvalidKeyError('key is empty');
+  if (isKeyWrapAlgorithm(alg)) {
+    const need = KEY_WRAP_BYTES[alg];
+    if (bytes.length !== need) throw new InvalidKeyError(`expected ${need} bytes for ${alg}, got ${bytes.length}`);
+    return;
+  }
   if (alg === 'dir') {
     if (enc === undefined) throw new TesseraArgumentError('options.enc is required for a "dir" key (the content encryption it is sized for)');
     const need = CONTENT_KEY_BYTES[enc];

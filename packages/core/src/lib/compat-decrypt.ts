@@ -1,4 +1,11 @@
-import { CONTENT_KEY_BYTES, isJweContentAlgorithm, type JweContentAlgorithm } from '../algorithms.js';
+import { base64url } from 'jose';
+import {
+  CONTENT_KEY_BYTES,
+  isJweContentAlgorithm,
+  isKeyWrapAlgorithm,
+  isRsaOaepAlgorithm,
+  type JweContentAlgorithm,
+} from '../algorithms.js';
 import { DecryptionError, TesseraError } from '../errors.js';
 import type { TesseraKey } from '../types.js';
 import { decodeSegment } from './base64url.js';
@@ -8,8 +15,9 @@ import { inflateWeb } from './inflate.js';
 // The jose engine's path for the tokens jose itself will not open but a compatibility setting asks Tessera to read:
 // an A*GCM IV of 16 bytes (`compat.gcmIv128`), a zlib-wrapped `zip: DEF` plaintext (`compat.zlibDeflate`). It does
 // with WebCrypto exactly what jose does — key management, content decryption with the protected header as AAD,
-// inflation under the cap — for the algorithms the departing peer (python-jose 3.3) shares with Tessera: `dir` and
-// RSA-OAEP-256. The node engine reads the same tokens with node:crypto and must give the same verdicts.
+// inflation under the cap — for every key management the departing peer (python-jose 3.3: dir, RSA-OAEP*, A*KW)
+// could use, and A*GCMKW with them: all but ECDH-ES*, which python-jose does not have. The node engine reads the same
+// tokens with node:crypto and must give the same verdicts.
 
 const subtle = (): SubtleCrypto => globalThis.crypto.subtle;
 
@@ -28,7 +36,31 @@ function concat(...parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
   return out;
 }
 
-/** The content-encryption key: the `dir` secret itself, or the RSA-OAEP-256 unwrapped CEK. */
+/** A header member jose decodes (`iv`, `tag` of A*GCMKW), read as jose reads it: a string, its lenient base64url. */
+function headerBytes(jwe: CompactJwe, name: 'iv' | 'tag'): Uint8Array<ArrayBuffer> {
+  const value = jwe.header[name];
+  if (typeof value !== 'string') throw new DecryptionError();
+  return view(base64url.decode(value));
+}
+
+/** The encrypted key unwrapped under a key-wrapping secret: AES-KW (RFC 3394) or AES-GCM with the header's iv/tag. */
+async function unwrap(jwe: CompactJwe, key: TesseraKey, wrapped: Uint8Array<ArrayBuffer>): Promise<Uint8Array> {
+  const secret = key.key;
+  if (!(secret instanceof Uint8Array)) throw new DecryptionError();
+  if (key.alg.endsWith('GCMKW')) {
+    const iv = headerBytes(jwe, 'iv');
+    const tag = headerBytes(jwe, 'tag');
+    if (iv.length !== 12 || tag.length !== 16) throw new DecryptionError();
+    const aes = await subtle().importKey('raw', view(secret), 'AES-GCM', false, ['decrypt']);
+    return new Uint8Array(await subtle().decrypt({ name: 'AES-GCM', iv, tagLength: 128 }, aes, concat(wrapped, tag)));
+  }
+  // WebCrypto unwraps AES-KW only into a key: an extractable HMAC key holds any CEK length, as jose does it.
+  const kek = await subtle().importKey('raw', view(secret), 'AES-KW', false, ['unwrapKey']);
+  const cek = await subtle().unwrapKey('raw', wrapped, kek, 'AES-KW', { name: 'HMAC', hash: 'SHA-256' }, true, ['sign']);
+  return new Uint8Array(await subtle().exportKey('raw', cek));
+}
+
+/** The content-encryption key: the `dir` secret itself, or the CEK the key management recovers. */
 async function contentKey(jwe: CompactJwe, key: TesseraKey, enc: JweContentAlgorithm): Promise<Uint8Array> {
   const size = CONTENT_KEY_BYTES[enc];
   if (key.alg === 'dir') {
@@ -39,15 +71,18 @@ async function contentKey(jwe: CompactJwe, key: TesseraKey, enc: JweContentAlgor
     }
     return secret;
   }
-  if (key.alg === 'RSA-OAEP-256' && key.type === 'private' && !(key.key instanceof Uint8Array)) {
-    if (jwe.encryptedKeyB64 === '') throw new DecryptionError();
-    const wrapped = view(decodeSegment(jwe.encryptedKeyB64));
-    const cek = new Uint8Array(await subtle().decrypt({ name: 'RSA-OAEP' }, key.key, wrapped));
-    if (cek.length !== size) throw new DecryptionError();
-    return cek;
+  let cek: Uint8Array;
+  if (isRsaOaepAlgorithm(key.alg) && key.type === 'private' && !(key.key instanceof Uint8Array)) {
+    // The CryptoKey carries the OAEP hash its alg names (SHA-1/256/384/512).
+    cek = new Uint8Array(await subtle().decrypt({ name: 'RSA-OAEP' }, key.key, view(decodeSegment(jwe.encryptedKeyB64))));
+  } else if (isKeyWrapAlgorithm(key.alg)) {
+    cek = await unwrap(jwe, key, view(decodeSegment(jwe.encryptedKeyB64)));
+  } else {
+    // ECDH-ES*: no peer that needs a compatibility setting uses it, and jose has answered already.
+    throw new DecryptionError();
   }
-  // ECDH-ES* and anything else: no peer that needs a compatibility setting uses them, and jose has answered already.
-  throw new DecryptionError();
+  if (cek.length !== size) throw new DecryptionError();
+  return cek;
 }
 
 async function openGcm(cek: Uint8Array, aad: Uint8Array, iv: Uint8Array, ciphertext: Uint8Array, tag: Uint8Array,
@@ -79,7 +114,7 @@ async function openCbcHmac(cek: Uint8Array, aad: Uint8Array, iv: Uint8Array, cip
 }
 
 /**
- * Decrypts a compact JWE under `dir` or RSA-OAEP-256 with WebCrypto, applying the compatibility settings in
+ * Decrypts a compact JWE under `dir`, RSA-OAEP*, A*KW or A*GCMKW with WebCrypto, applying the compatibility settings in
  * `limits.compat`: a 16-byte A*GCM IV with `gcmIv128`, a zlib `zip: DEF` plaintext with `zlibDeflate`. Everything
  * else is held to the RFCs (12-byte GCM IV, 16-byte CBC IV, full-length tags, raw DEFLATE first).
  *

@@ -1,5 +1,5 @@
 import { compactDecrypt, errors, flattenedVerify, type DecryptOptions, type VerifyOptions } from 'jose';
-import { CONTENT_KEY_BYTES, JWS_ALGORITHMS, isJweContentAlgorithm } from '../algorithms.js';
+import { CONTENT_KEY_BYTES, JWS_ALGORITHMS, KEY_WRAP_BYTES, isJweContentAlgorithm, isKeyWrapAlgorithm } from '../algorithms.js';
 import { DecryptionError, SignatureError, TesseraError, TokenFormatError } from '../errors.js';
 import type { TesseraKey } from '../types.js';
 import { decryptCompat } from './compat-decrypt.js';
@@ -35,7 +35,15 @@ function importParams(key: TesseraKey): [HmacImportParams | AesKeyAlgorithm['nam
   if (hash !== undefined) return [{ name: 'HMAC', hash }, 'verify'];
   // A256CBC-HS512 and friends split the key in two, so jose needs the raw bytes for them.
   if (key.alg === 'dir' && key.enc !== undefined && key.enc.endsWith('GCM')) return ['AES-GCM', 'decrypt'];
+  // jose checks a key-wrapping CryptoKey's name, length and usage: AES-KW unwraps, AES-GCM key wrap decrypts.
+  if (isKeyWrapAlgorithm(key.alg)) return key.alg.endsWith('GCMKW') ? ['AES-GCM', 'decrypt'] : ['AES-KW', 'unwrapKey'];
   return undefined;
+}
+
+/** The size a raw key must have for its algorithm to be imported here; anything else is left to jose to refuse. */
+function expectedBytes(key: TesseraKey): number | undefined {
+  if (key.alg === 'dir') return key.enc === undefined ? undefined : CONTENT_KEY_BYTES[key.enc];
+  return isKeyWrapAlgorithm(key.alg) ? KEY_WRAP_BYTES[key.alg] : undefined;
 }
 
 function prepareKey(key: TesseraKey): void {
@@ -43,7 +51,8 @@ function prepareKey(key: TesseraKey): void {
   if (!(raw instanceof Uint8Array) || imported.has(key)) return;
   const params = importParams(key);
   if (params === undefined || raw.byteLength === 0) return;
-  if (key.alg === 'dir' && key.enc !== undefined && raw.byteLength !== CONTENT_KEY_BYTES[key.enc]) return;
+  const size = expectedBytes(key);
+  if (size !== undefined && raw.byteLength !== size) return;
   const subtle = globalThis.crypto.subtle;
   const pending = subtle.importKey('raw', raw as Uint8Array<ArrayBuffer>, params[0], false, [params[1]]).then(
     (cryptoKey) => {

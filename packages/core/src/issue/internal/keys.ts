@@ -2,9 +2,11 @@ import { importJWK } from 'jose';
 import {
   CONTENT_KEY_BYTES,
   JWE_CONTENT_ALGORITHMS,
+  KEY_WRAP_BYTES,
   isJweContentAlgorithm,
   isJweKeyAlgorithm,
   isJwsAlgorithm,
+  isKeyWrapAlgorithm,
   type JweContentAlgorithm,
   type JweKeyAlgorithm,
   type JwsAlgorithm,
@@ -110,8 +112,8 @@ function publicHalf(key: TesseraKey, alg: JweKeyAlgorithm, name: string): Promis
 
 /**
  * Checks that `key` can encrypt and resolves `enc`: `dir` takes a secret sized exactly for `enc` (default: the
- * key's own `enc`), the other algorithms a public key (or a private key whose public JWK is known); `enc` defaults to
- * A256GCM for them.
+ * key's own `enc`), AES key wrapping (`A*KW`, `A*GCMKW`) a secret of exactly its size, the other algorithms a public
+ * key (or a private key whose public JWK is known); `enc` defaults to A256GCM for all but `dir`.
  */
 export function encryptionTarget(key: unknown, encOption: unknown, name: string): EncryptionTarget {
   assertKeyShape(key, name);
@@ -139,6 +141,17 @@ export function encryptionTarget(key: unknown, encOption: unknown, name: string)
     return { alg, enc, key: key.key };
   }
   const enc = requested ?? 'A256GCM';
+  if (isKeyWrapAlgorithm(alg)) {
+    if (type !== 'secret') {
+      throw new InvalidKeyError(`"${name}" for ${alg} must be a secret key; got a ${type} key${describe(key)}`);
+    }
+    const expected = KEY_WRAP_BYTES[alg];
+    const actual = secretBytes(key.key);
+    if (actual !== expected) {
+      throw new InvalidKeyError(`"${name}": expected ${expected} bytes for ${alg}, got ${actual ?? 'a key of unknown size'}${describe(key)}`);
+    }
+    return { alg, enc, key: key.key };
+  }
   if (type === 'secret') {
     throw new InvalidKeyError(`"${name}" for ${alg} must be a public key; got a secret key${describe(key)}`);
   }

@@ -1,3 +1,4 @@
+import { isKeyWrapAlgorithm } from '../../algorithms.js';
 import { TokenFormatError, TokenHeaderError } from '../../errors.js';
 import { hasOnlyTokenCharacters } from '../../lib/base64url.js';
 import { decodeUtf8, parseStrictJsonBytes, parseStrictJsonObject } from '../../lib/strict-json.js';
@@ -135,13 +136,16 @@ function readPlaintext(
   return openClaims(policy, header, text, decryptionKey);
 }
 
-/** A JWE whose plaintext is the claims themselves (no inner signature): trusted only under `dir`. */
+/**
+ * A JWE whose plaintext is the claims themselves (no inner signature): trusted only under a shared key (`dir`, `A*KW`,
+ * `A*GCMKW`), which only its holders can encrypt with.
+ */
 function openClaims(policy: Policy, header: JoseHeader, plaintext: string | JwtClaims,
   decryptionKey: TesseraKey): VerifiedToken {
   if (policy.requireSignedJwe) {
     throw new TokenHeaderError('cty', 'encrypted token must contain a signed JWT (requireSignedJwe)');
   }
-  if (header.alg !== 'dir') {
+  if (header.alg !== 'dir' && !isKeyWrapAlgorithm(header.alg)) {
     // Anyone holding the recipient's public key can produce this ciphertext: it proves nothing about the issuer.
     throw new TokenHeaderError('cty', `encrypted token under "${header.alg}" must contain a signed JWT`);
   }
