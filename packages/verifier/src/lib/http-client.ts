@@ -1,4 +1,4 @@
-import ky, { type KyInstance } from 'ky';
+import ky, { HTTPError, type Options } from 'ky';
 
 /** How an upstream is called: one timeout for the whole call (retries included), and how often to retry. */
 export interface HttpClientOptions {
@@ -12,16 +12,21 @@ export interface HttpClientOptions {
   headers?: Record<string, string>;
 }
 
+/** Sends one request (with the client's retries) and resolves with the final response, whatever its status. */
+export type HttpClient = (url: string, options?: Options) => Promise<Response>;
+
 /**
- * A ky instance for talking to an issuer: no throw on HTTP errors (callers map statuses themselves), retry with
- * exponential backoff only on network errors and 500/502/503/504 — GET and POST alike, as introspection and
- * verify-token calls are safe to repeat — and never on a timeout (a slow upstream is not made slower). `fetch` is
- * looked up on every call, so instrumentation installed later (msw, OpenTelemetry) is honoured.
+ * A ky client for talking to an issuer: retry with exponential backoff only on network errors and 500/502/503/504 —
+ * GET and POST alike, as introspection and verify-token calls are safe to repeat — never on a timeout (a slow
+ * upstream is not made slower) nor on a 4xx; the last response is handed back whatever its status (callers map
+ * statuses themselves). `fetch` is looked up on every call, so instrumentation installed later (msw, OpenTelemetry)
+ * is honoured.
  */
-export function createHttpClient(options: HttpClientOptions): KyInstance {
-  return ky.create({
+export function createHttpClient(options: HttpClientOptions): HttpClient {
+  const instance = ky.create({
     timeout: options.timeout,
-    throwHttpErrors: false,
+    // ky retries only what it throws: let 5xx throw (and be retried), hand every other status back.
+    throwHttpErrors: (status) => status >= 500,
     headers: options.headers,
     retry: {
       limit: options.retries,
@@ -33,4 +38,12 @@ export function createHttpClient(options: HttpClientOptions): KyInstance {
     },
     fetch: (input, init) => globalThis.fetch(input, init),
   });
+  return async (url, init) => {
+    try {
+      return await instance(url, init);
+    } catch (err) {
+      if (err instanceof HTTPError) return err.response;
+      throw err;
+    }
+  };
 }

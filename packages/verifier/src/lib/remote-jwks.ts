@@ -9,7 +9,7 @@ import {
   type KeyUse,
   type TesseraKey,
 } from '@tessera/core';
-import type { KyInstance } from 'ky';
+import type { HttpClient } from './http-client.js';
 
 /** Settings of a remote JWKS key source (the `jwks` option of a local issuer). */
 export interface RemoteJwksSettings {
@@ -46,7 +46,7 @@ function algorithmsFor(jwk: Jwk, allowed: readonly JwsAlgorithm[] | undefined): 
  * `keepKeysFor` past `cacheMaxAge` — only then does verification fail with `jwks_unavailable` (503, never a 401).
  * Keys without `alg` are bound to the algorithms their type allows within the allowlist (never to an HMAC).
  */
-export function createRemoteJwksResolver(url: string, http: KyInstance, settings: RemoteJwksSettings): KeyResolver {
+export function createRemoteJwksResolver(url: string, http: HttpClient, settings: RemoteJwksSettings): KeyResolver {
   let keys: KeySet | undefined;
   let fetchedAt = -Infinity;
   let attemptedAt = -Infinity;
@@ -57,7 +57,7 @@ export function createRemoteJwksResolver(url: string, http: KyInstance, settings
   let flight: Promise<void> | undefined;
 
   async function load(): Promise<void> {
-    const response = await http.get(url, { headers: { accept: 'application/jwk-set+json, application/json' } });
+    const response = await http(url, { method: 'GET', headers: { accept: 'application/jwk-set+json, application/json' } });
     if (response.status !== 200) throw new Error(`the JWKS endpoint answered ${response.status}`);
     const body: unknown = await response.json();
     const list = (body as { keys?: unknown } | null)?.keys;
@@ -126,7 +126,10 @@ export function createRemoteJwksResolver(url: string, http: KyInstance, settings
         refresh().catch(() => undefined);
       }
       const found = fromKeys(header);
-      if (found.length > 0 || typeof header.kid !== 'string' || now - attemptedAt < settings.cooldown) return found;
+      if (found.length > 0 || typeof header.kid !== 'string') return found;
+      // A refetch under way (another request's unknown kid) may bring this kid too: wait for it.
+      if (flight !== undefined) return flight.then(() => fromKeys(header), () => found);
+      if (now - attemptedAt < settings.cooldown) return found;
       // An unknown kid: the issuer may have rotated. One refetch (shared by concurrent misses), then answer.
       return refresh().then(() => fromKeys(header), () => found);
     },

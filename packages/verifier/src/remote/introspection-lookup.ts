@@ -1,5 +1,5 @@
 import { TesseraArgumentError, type JwtClaims } from '@tessera/core';
-import type { KyInstance } from 'ky';
+import type { HttpClient } from '../lib/http-client.js';
 import * as oauth from 'oauth4webapi';
 import { InvalidTokenError, IssuerUnavailableError } from '../errors.js';
 import { unreachable } from './deadline.js';
@@ -30,7 +30,7 @@ function clientAuthOf(options: IntrospectionRemoteOptions): oauth.ClientAuth {
  * JSON, `active` boolean), over ky. `active: false`, or an `aud` outside `audience` → `invalid_token`; a transport
  * failure, a non-200 status or an invalid answer → `issuer_unavailable`.
  */
-export function introspectionLookup(options: IntrospectionRemoteOptions, http: KyInstance): Lookup {
+export function introspectionLookup(options: IntrospectionRemoteOptions, http: HttpClient): Lookup {
   if (typeof options.clientId !== 'string' || options.clientId === '') throw new TesseraArgumentError('"remote.clientId" must be a non-empty string');
   const url = new URL(options.url);
   const as: oauth.AuthorizationServer = { issuer: options.issuer ?? url.origin, introspection_endpoint: url.href };

@@ -1,5 +1,5 @@
 import type { JwtClaims } from '@tessera/core';
-import type { KyInstance } from 'ky';
+import type { HttpClient } from '../lib/http-client.js';
 import { InvalidTokenError, IssuerUnavailableError } from '../errors.js';
 import { unreachable } from './deadline.js';
 import type { VerifyTokenRemoteOptions } from './remote-options.js';
@@ -28,7 +28,7 @@ function safeMessage(value: unknown): string | undefined {
  * false`, or a 400/401/403 → `invalid_token` with the upstream's message; anything else (5xx, 408, 429, other
  * statuses, a body that is not that JSON object) → `issuer_unavailable`.
  */
-export function verifyTokenLookup(options: VerifyTokenRemoteOptions, http: KyInstance): Lookup {
+export function verifyTokenLookup(options: VerifyTokenRemoteOptions, http: HttpClient): Lookup {
   const fields = {
     valid: options.fields?.valid ?? 'valid',
     subject: options.fields?.subject ?? 'systemId',

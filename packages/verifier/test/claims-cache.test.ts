@@ -1,0 +1,146 @@
+import { MemoryTokenStore, signJwt, tokenFingerprint } from '@tessera/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createVerifier, type SuccessEvent } from '../src/index.js';
+import { sha256Base64url } from '../src/lib/sha256.js';
+import { ISSUER, SECRET, expectAuthError, hmacKey, mintToken } from './helpers.js';
+
+const stores: MemoryTokenStore[] = [];
+const newStore = () => {
+  const s = new MemoryTokenStore();
+  stores.push(s);
+  return s;
+};
+afterEach(async () => {
+  await Promise.all(stores.splice(0).map((s) => s.close()));
+});
+
+describe('the verified-claims cache', () => {
+  it('keys entries by the same fingerprint as core\'s tokenFingerprint', async () => {
+    const token = await mintToken(await hmacKey());
+    expect(await sha256Base64url(token)).toBe(await tokenFingerprint(token));
+  });
+
+  it('answers a hot token from memory: the same frozen result, cacheHit in the hook', async () => {
+    const events: SuccessEvent[] = [];
+    const verifier = createVerifier({ local: { secret: SECRET }, onSuccess: (e) => events.push(e) });
+    const token = await mintToken(await hmacKey());
+    const first = await verifier.verify(token);
+    const second = await verifier.verify(token);
+    expect(second).toBe(first);
+    expect(Object.isFrozen(first) && Object.isFrozen(first.claims)).toBe(true);
+    expect(events.map((e) => e.cacheHit)).toEqual([false, true]);
+  });
+
+  it('never serves an entry past the token\'s exp', async () => {
+    let now = Date.now();
+    const verifier = createVerifier({ local: { secret: SECRET }, currentDate: () => new Date(now), cache: { maxTtl: '1h' } });
+    const token = await signJwt({}, await hmacKey(), { subject: 'u', expiresIn: 30 });
+    await verifier.verify(token);
+    now += 31_000;
+    await expectAuthError(verifier.verify(token), 'token_expired');
+  });
+
+  it('never lets a different token (same prefix) share an entry', async () => {
+    const verifier = createVerifier({ local: { secret: SECRET } });
+    const token = await mintToken(await hmacKey());
+    await verifier.verify(token);
+    const forged = token.slice(0, -4) + (token.endsWith('AAAA') ? 'BBBB' : 'AAAA');
+    await expectAuthError(verifier.verify(forged), 'signature_invalid');
+  });
+
+  it('shares verified claims through the store (a second instance skips verification)', async () => {
+    const store = newStore();
+    const token = await mintToken(await hmacKey(), { jti: 'j-1' });
+    const a = createVerifier({ local: { secret: SECRET }, store, cache: { store: true } });
+    await a.verify(token);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(await store.getCachedClaims(await tokenFingerprint(token))).toMatchObject({ strategy: 'local', claims: { sub: 'user-1', jti: 'j-1' } });
+    const events: SuccessEvent[] = [];
+    // The second instance holds a wrong key: only the shared cache can accept the token.
+    const b = createVerifier({ local: { secret: 'another-secret-of-at-least-32-bytes!!' }, store, cache: { store: true }, onSuccess: (e) => events.push(e) });
+    await expect(b.verify(token)).resolves.toMatchObject({ subject: 'user-1', strategy: 'local' });
+    expect(events[0]?.cacheHit).toBe(true);
+    await a.close();
+    await b.close();
+  });
+
+  it('can be turned off', async () => {
+    const verifier = createVerifier({ local: { secret: SECRET }, cache: false });
+    const token = await mintToken(await hmacKey());
+    expect(await verifier.verify(token)).not.toBe(await verifier.verify(token));
+  });
+});
+
+describe('revocation and sessions', () => {
+  it('refuses a revoked jti even when the cache holds the token', async () => {
+    const store = newStore();
+    const verifier = createVerifier({ local: { secret: SECRET, issuer: ISSUER }, store, revocation: true });
+    const token = await mintToken(await hmacKey(), { jti: 'revoke-me' });
+    await verifier.verify(token);
+    await store.revoke('revoke-me', 600);
+    await expectAuthError(verifier.verify(token), 'token_revoked', 'the token has been revoked');
+    await verifier.close();
+  });
+
+  it('evicts cached tokens at once when the store publishes a revocation (jti → fingerprint index)', async () => {
+    const store = newStore();
+    const events: SuccessEvent[] = [];
+    const verifier = createVerifier({ local: { secret: SECRET }, store, onSuccess: (e) => events.push(e) });
+    const token = await mintToken(await hmacKey(), { jti: 'evict-me' });
+    await verifier.verify(token);
+    await verifier.verify(token);
+    await store.revoke('evict-me', 600);
+    await verifier.verify(token);
+    expect(events.map((e) => e.cacheHit)).toEqual([false, true, false]);
+    await verifier.close();
+  });
+
+  it('session mode: a token counts only while its session exists', async () => {
+    const store = newStore();
+    const verifier = createVerifier({ local: { secret: SECRET }, store, session: true });
+    const token = await mintToken(await hmacKey(), { jti: 's-1' });
+    await expectAuthError(verifier.verify(token), 'session_ended', 'the token\'s session has ended');
+    await store.putSession('s-1', 600);
+    await expect(verifier.verify(token)).resolves.toMatchObject({ subject: 'user-1' });
+    await store.deleteSession('s-1');
+    await expectAuthError(verifier.verify(token), 'session_ended');
+    await expectAuthError(verifier.verify(await mintToken(await hmacKey())), 'session_ended', 'the token has no "jti", so it has no session');
+    await verifier.close();
+  });
+
+  it('fails closed (503 store_unavailable with Retry-After) when the store is down', async () => {
+    const store = newStore();
+    const verifier = createVerifier({ local: { secret: SECRET }, store, revocation: true });
+    const token = await mintToken(await hmacKey(), { jti: 'x' });
+    await store.close();
+    const err = await expectAuthError(verifier.authenticate({ method: 'GET', url: '/', headers: { authorization: `Bearer ${token}` } }), 'store_unavailable');
+    expect(err).toMatchObject({ status: 503, expose: false, headers: { 'Retry-After': '5' } });
+  });
+});
+
+describe('rate limit', () => {
+  it('answers 429 with Retry-After past the per-subject limit', async () => {
+    const store = newStore();
+    const verifier = createVerifier({ local: { secret: SECRET }, store, rateLimit: { limit: 2, window: 60 } });
+    const token = await mintToken(await hmacKey());
+    const req = { method: 'GET', url: '/', headers: { authorization: `Bearer ${token}` } };
+    await verifier.authenticate(req);
+    await verifier.authenticate(req);
+    const err = await expectAuthError(verifier.authenticate(req), 'rate_limited', 'too many requests');
+    expect(err).toMatchObject({ status: 429 });
+    expect(Number((err.headers as Record<string, string>)['Retry-After'])).toBeGreaterThan(0);
+    // Another subject has its own counter.
+    await expect(verifier.authenticate({ ...req, headers: { authorization: `Bearer ${await mintToken(await hmacKey(), {}, { subject: 'user-2' })}` } })).resolves.toBeDefined();
+    await verifier.close();
+  });
+
+  it('counts per client when asked', async () => {
+    const store = newStore();
+    const verifier = createVerifier({ local: { secret: SECRET }, store, rateLimit: { limit: 1, window: '1m', by: 'client' } });
+    const a = await mintToken(await hmacKey(), { client_id: 'app' }, { subject: 'u1' });
+    const b = await mintToken(await hmacKey(), { client_id: 'app' }, { subject: 'u2' });
+    await verifier.authenticate({ method: 'GET', url: '/', headers: { authorization: `Bearer ${a}` } });
+    await expectAuthError(verifier.authenticate({ method: 'GET', url: '/', headers: { authorization: `Bearer ${b}` } }), 'rate_limited');
+    await verifier.close();
+  });
+});
