@@ -8,6 +8,7 @@ export default defineConfig({
     alias: [
       { find: /^@tessera\/core\/testing$/, replacement: src('./packages/core/src/testing.ts') },
       { find: /^@tessera\/core\/node$/, replacement: src('./packages/core/src/node.ts') },
+      { find: /^@tessera\/client\/node$/, replacement: src('./packages/client/src/node.ts') },
       // Tests run on Node, so they get what Node resolves through the `node` export condition: the Node flavour of the
       // main entry, with the node:crypto engine as default (the differential suite compares it with jose).
       { find: /^@tessera\/core$/, replacement: src('./packages/core/src/index.node.ts') },

@@ -1,0 +1,40 @@
+// The browser bundle of @tessera/client: one minified ESM file with ky and the oauth4webapi functions it uses
+// included, and nothing of @tessera/core but its error classes (the client never verifies or decrypts; a test checks
+// that no verification code is in here and that the gzip size stays within budget).
+import { fileURLToPath } from 'node:url';
+import nodeResolve from '@rollup/plugin-node-resolve';
+import terser from '@rollup/plugin-terser';
+import esbuild from 'rollup-plugin-esbuild';
+
+const here = (path) => fileURLToPath(new URL(path, import.meta.url));
+
+/** Where the bundle is written. */
+export const browserBundleFile = here('./dist/browser/tessera-client.min.mjs');
+
+/**
+ * The bundle's rollup config. `@tessera/core` is read from its source (no build needed first); its modules are
+ * side-effect free, as its package.json declares, so only what the client imports (errors) is kept.
+ */
+export const browserBundle = {
+  input: here('./src/index.ts'),
+  plugins: [
+    {
+      name: 'tessera-core-source',
+      resolveId: (id) => (id === '@tessera/core' ? here('../core/src/index.ts') : null),
+    },
+    esbuild({ target: 'es2022', tsconfig: here('../../tsconfig.json') }),
+    nodeResolve({ browser: true, exportConditions: ['browser'] }),
+  ],
+  treeshake: { moduleSideEffects: (id) => !id.includes('/packages/core/') },
+  onwarn(warning, warn) {
+    if (warning.code === 'CIRCULAR_DEPENDENCY') throw new Error(warning.message);
+    warn(warning);
+  },
+  output: {
+    file: browserBundleFile,
+    format: 'es',
+    plugins: [terser({ module: true, ecma: 2020, compress: { passes: 2 }, format: { comments: false } })],
+  },
+};
+
+export default [browserBundle];
