@@ -76,9 +76,10 @@ export async function finishAsymmetric(jwk: Jwk, alg: KeyAlgorithm, use: KeyUse,
     throw new InvalidKeyError(`${isPrivate ? 'private' : 'public'} key could not be imported for ${alg}`, { cause });
   }
   const publicJwk: Jwk = { ...pub, kid: keyId, alg, use };
-  const publicKey = createKey({ kid: keyId, alg, use, type: 'public', key: publicCrypto, publicJwk, verifyOnly });
+  const kidIsThumbprint = kid === undefined;
+  const publicKey = createKey({ kid: keyId, alg, use, type: 'public', key: publicCrypto, publicJwk, verifyOnly, kidIsThumbprint });
   if (privateCrypto === undefined) return { key: publicKey, publicKey, publicJwk, kid: keyId };
-  const key = createKey({ kid: keyId, alg, use, type: 'private', key: privateCrypto, publicJwk });
+  const key = createKey({ kid: keyId, alg, use, type: 'private', key: privateCrypto, publicJwk, kidIsThumbprint });
   twins.set(key, publicKey);
   return { key, publicKey, publicJwk, kid: keyId };
 }

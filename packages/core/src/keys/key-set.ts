@@ -1,4 +1,5 @@
 import { TesseraArgumentError } from '../errors.js';
+import { candidatesFor, indexCandidates, type KeyCandidates } from '../lib/key-candidates.js';
 import type { JoseHeader, Jwk, Jwks, KeyResolver, KeyUse, TesseraKey } from '../types.js';
 import { publicTwinOf } from './asymmetric.js';
 import { isKeyAlgorithm, quote } from './validate-key.js';
@@ -43,21 +44,26 @@ function toMs(value: Date | number | undefined, name: string): number | undefine
   return ms;
 }
 
-/** Candidates for one (use, alg) — or, for dir, one (use, dir, enc): a dir key opens only the enc it is sized for. */
-interface Bucket {
-  all: TesseraKey[];
-  byKid: Map<string, TesseraKey[]>;
-}
+/**
+ * use → alg → candidates (for dir: use → enc → candidates: a dir key opens only the enc it is sized for). Nested
+ * maps, so a lookup builds no key string.
+ */
+type Index<T> = Map<KeyUse, Map<unknown, T>>;
 
-/** use → alg → bucket (for dir: use → enc → bucket). Nested maps, so a lookup builds no key string. */
-type Index = Map<KeyUse, Map<unknown, Bucket>>;
-
-function bucketFor(index: Index, use: KeyUse, name: unknown): Bucket {
+function listFor(index: Index<TesseraKey[]>, use: KeyUse, name: unknown): TesseraKey[] {
   let byName = index.get(use);
   if (byName === undefined) index.set(use, (byName = new Map()));
-  let bucket = byName.get(name);
-  if (bucket === undefined) byName.set(name, (bucket = { all: [], byKid: new Map() }));
-  return bucket;
+  let list = byName.get(name);
+  if (list === undefined) byName.set(name, (list = []));
+  return list;
+}
+
+function indexed(lists: Index<TesseraKey[]>): Index<KeyCandidates> {
+  const index: Index<KeyCandidates> = new Map();
+  for (const [use, byName] of lists) {
+    index.set(use, new Map([...byName].map(([name, list]) => [name, indexCandidates(list)] as const)));
+  }
+  return index;
 }
 
 function roles(key: TesseraKey): { check: TesseraKey | undefined; issue: TesseraKey | undefined } {
@@ -75,6 +81,8 @@ function roles(key: TesseraKey): { check: TesseraKey | undefined; issue: Tessera
  *
  * Selection never crosses algorithms: `resolve` returns only keys whose `alg` equals the header's (and, for `dir`,
  * whose `enc` equals the header's), so a token cannot choose to be checked with a key meant for another algorithm.
+ * A token's `kid` selects the keys with that `kid`, then the keys added without one (a secret without `kid`, or an
+ * asymmetric key whose `kid` is the thumbprint Tessera computed); a token without `kid` gets every key of its `alg`.
  * For `sig`, a private key resolves as its public half; for `enc`, only keys that can decrypt resolve.
  *
  * Indexes are rebuilt when the set changes or a scheduled activation/retirement passes, so `resolve` is a clock
@@ -94,8 +102,8 @@ export class KeySet implements KeyResolver {
   #entries: Entry[] = [];
   #seq = 0;
   #validUntil = -Infinity;
-  #index: Index = new Map();
-  #dirIndex: Index = new Map();
+  #index: Index<KeyCandidates> = new Map();
+  #dirIndex: Index<KeyCandidates> = new Map();
   #current = new Map<string, TesseraKey>();
   #live: readonly TesseraKey[] = EMPTY;
 
@@ -192,7 +200,8 @@ export class KeySet implements KeyResolver {
 
   /**
    * Keys that may check a token with this header, newest first: `alg` must equal the key's (and `enc` too for
-   * dir); with a `kid`, only keys with that kid. Retired keys never resolve; keys not yet active do.
+   * dir); with a `kid`, the keys with that kid, then the keys added without a kid of their own (newest first each).
+   * Retired keys never resolve; keys not yet active do.
    * @param header - the token's protected header (only `alg`, `enc` and `kid` are read)
    * @param use - `sig` to verify, `enc` to decrypt
    * @returns a frozen list, empty when nothing matches
@@ -201,12 +210,10 @@ export class KeySet implements KeyResolver {
     this.#refresh();
     const { alg, kid } = header;
     if (typeof alg !== 'string') return EMPTY;
-    const bucket = alg === 'dir'
+    const candidates = alg === 'dir'
       ? typeof header.enc === 'string' ? this.#dirIndex.get(use)?.get(header.enc) : undefined
       : this.#index.get(use)?.get(alg);
-    if (bucket === undefined) return EMPTY;
-    if (kid === undefined) return bucket.all;
-    return typeof kid === 'string' ? (bucket.byKid.get(kid) ?? EMPTY) : EMPTY;
+    return candidatesFor(candidates, kid);
   }
 
   /** Every key not yet retired, as added (private keys included), newest first. */
@@ -243,21 +250,15 @@ export class KeySet implements KeyResolver {
     if (now < this.#validUntil) return;
     this.#entries = this.#entries.filter((e) => e.retireAt > now);
     const sorted = [...this.#entries].sort((a, b) => b.activeFrom - a.activeFrom || b.seq - a.seq);
-    const index: Index = new Map();
-    const dirIndex: Index = new Map();
+    const lists: Index<TesseraKey[]> = new Map();
+    const dirLists: Index<TesseraKey[]> = new Map();
     const current = new Map<string, TesseraKey>();
     let validUntil = Infinity;
     for (const e of sorted) {
       validUntil = Math.min(validUntil, e.retireAt, e.activeFrom > now ? e.activeFrom : Infinity);
       const { key, check, issue } = e;
       if (check !== undefined) {
-        const bucket = key.alg === 'dir' ? bucketFor(dirIndex, key.use, key.enc) : bucketFor(index, key.use, key.alg);
-        bucket.all.push(check);
-        if (key.kid !== undefined) {
-          const list = bucket.byKid.get(key.kid);
-          if (list === undefined) bucket.byKid.set(key.kid, [check]);
-          else list.push(check);
-        }
+        (key.alg === 'dir' ? listFor(dirLists, key.use, key.enc) : listFor(lists, key.use, key.alg)).push(check);
       }
       if (issue !== undefined && e.activeFrom <= now) {
         if (!current.has(key.use)) current.set(key.use, issue);
@@ -265,14 +266,8 @@ export class KeySet implements KeyResolver {
         if (!current.has(k)) current.set(k, issue);
       }
     }
-    for (const byName of [...index.values(), ...dirIndex.values()]) {
-      for (const bucket of byName.values()) {
-        Object.freeze(bucket.all);
-        for (const list of bucket.byKid.values()) Object.freeze(list);
-      }
-    }
-    this.#index = index;
-    this.#dirIndex = dirIndex;
+    this.#index = indexed(lists);
+    this.#dirIndex = indexed(dirLists);
     this.#current = current;
     this.#live = Object.freeze(sorted.map((e) => e.key));
     this.#validUntil = validUntil;

@@ -12,6 +12,23 @@ export interface KeyFields {
   publicJwk?: Jwk | undefined;
   /** Set only by an import compatibility option: the key may verify, never sign or encrypt. */
   verifyOnly?: VerifyOnlyReason | undefined;
+  /**
+   * True when `kid` is the RFC 7638 thumbprint the importer computed because none was given: the key is then
+   * "unnamed" for key selection (see {@link isNamedKey}).
+   */
+  kidIsThumbprint?: boolean | undefined;
+}
+
+/** Keys whose `kid` was computed (a thumbprint), not given by the caller or the JWK. */
+const thumbprintKids = new WeakSet<TesseraKey>();
+
+/**
+ * Whether the caller named this key: a `kid` given at import (an option, or the JWK's own `kid`). A key imported
+ * without one — a secret without `kid`, or an asymmetric key whose `kid` is the thumbprint Tessera computed — is
+ * unnamed: it is a candidate for any token of its `alg`, after the keys whose `kid` equals the token's.
+ */
+export function isNamedKey(key: TesseraKey): boolean {
+  return key.kid !== undefined && !thumbprintKids.has(key);
 }
 
 /** Freezes the fields into a {@link TesseraKey}. Internal: validation happens in the importers. */
@@ -26,5 +43,7 @@ export function createKey(fields: KeyFields): TesseraKey {
     publicJwk: fields.publicJwk === undefined ? undefined : Object.freeze({ ...fields.publicJwk }),
   };
   // Only weak keys carry the marker, so ordinary keys keep exactly the shape they always had.
-  return Object.freeze(fields.verifyOnly === undefined ? key : { ...key, verifyOnly: fields.verifyOnly });
+  const created: TesseraKey = Object.freeze(fields.verifyOnly === undefined ? key : { ...key, verifyOnly: fields.verifyOnly });
+  if (fields.kidIsThumbprint === true && created.kid !== undefined) thumbprintKids.add(created);
+  return created;
 }

@@ -11,7 +11,7 @@ import type { VerifyCompatOptions, VerifyKeys, VerifyOptions } from './verify-op
  * ```
  */
 export interface JwsVerifyOptions
-  extends Pick<VerifyOptions, 'algorithms' | 'critical' | 'maxTokenSize' | 'engine'> {
+  extends Pick<VerifyOptions, 'algorithms' | 'critical' | 'maxTokenSize' | 'maxKeyTries' | 'engine'> {
   /**
    * Keys that check the signature, chosen only by the token's `kid` and `alg` (a key named in the token — `jwk`,
    * `jku`, `x5u`, `x5c` — is never used). Listed keys must be `use: 'sig'` public or secret keys.
@@ -54,6 +54,7 @@ export interface JweDecryptOptions
     | 'allowCompression'
     | 'critical'
     | 'maxTokenSize'
+    | 'maxKeyTries'
     | 'maxInflatedSize'
     | 'engine'
   > {

@@ -72,8 +72,10 @@ export interface VerifyCompatOptions {
 export interface VerifyOptions {
   /**
    * Keys that check JWS signatures, including the inner JWS of a nested token. Keys are chosen only by the token's
-   * `kid` and `alg`; a key named in the token (`jwk`, `jku`, `x5u`, `x5c`) is never used. Listed keys must be
-   * `use: 'sig'` public or secret keys.
+   * `kid` and `alg`; a key named in the token (`jwk`, `jku`, `x5u`, `x5c`) is never used. A token's `kid` selects
+   * the keys with that `kid`, then the keys imported without one (a PEM without `kid` has its thumbprint as `kid`
+   * and still checks an issuer's `kid: "rsa-1"`); a remote JWKS keeps jose's rule (the `kid` must match). Listed
+   * keys must be `use: 'sig'` public or secret keys.
    * @default undefined (JWS tokens are then rejected)
    */
   keys?: VerifyKeys;
@@ -157,6 +159,13 @@ export interface VerifyOptions {
    */
   maxTokenSize?: number;
   /**
+   * How many candidate keys one signature (or ciphertext) may be tried with. A token without `kid` is a candidate
+   * for every key of its `alg`; this bounds what one request can cost against a large key set (the best candidates —
+   * in a `KeySet` the newest — are tried first). A positive integer.
+   * @default 8
+   */
+  maxKeyTries?: number;
+  /**
    * Largest plaintext a `zip: "DEF"` JWE may inflate to, in bytes.
    * @default 262144
    */
@@ -175,7 +184,8 @@ export interface VerifyOptions {
   engine?: VerificationEngine;
   /**
    * `crit` header parameters this caller understands and processes itself (RFC 7515 §4.1.11). A token whose `crit`
-   * names anything else is rejected. `b64` (RFC 7797) is not supported.
+   * names anything else is rejected. `b64` (RFC 7797) is not supported: a JWS header with `b64`, in `crit` or not,
+   * is rejected (`header_invalid`).
    * @default [] (a token with `crit` is rejected)
    */
   critical?: readonly string[];

@@ -69,13 +69,20 @@ export function checkTyp(header: JoseHeader, policy: Policy): void {
 
 /**
  * Applies the JWS header rules: `alg` a string in the allowlist (never `none`), `kid`/`cty` strings, `crit` only
- * naming present parameters the caller processes. `typ` is checked separately by {@link checkTyp}.
+ * naming present parameters the caller processes, no `b64` (RFC 7797: it changes what is signed, so it is only
+ * meaningful listed in `crit`, and `b64` is never a name a caller may list). `typ` is checked separately by
+ * {@link checkTyp}.
  *
  * @throws {TokenHeaderError} `alg_not_allowed` or `header_invalid`.
  */
 export function checkJwsHeader(header: JoseHeader, policy: Policy): void {
   checkAlg(header.alg, policy.algorithms);
   checkCommon(header, policy);
+  // RFC 7797 §6: b64 MUST be listed in crit. Outside crit, a verifier that ignores it (jose does) would check the
+  // signature over the encoded payload while the signer meant the raw one: refuse rather than guess.
+  if (header.b64 !== undefined) {
+    throw new TokenHeaderError('b64', '"b64" header parameter must be listed in "crit" (RFC 7797 §6); unencoded payloads are not supported');
+  }
 }
 
 /**

@@ -27,7 +27,7 @@ export function openJws(policy: Policy, jws: ParsedJws): KeyedResult | Promise<K
     checkTyp(jws.header, policy);
   }
   const engine = policy.engine;
-  return withCandidateKeys(policy.keys, jws.header, 'sig', (candidate) => engine.verifyJws(jws, candidate));
+  return withCandidateKeys(policy.keys, jws.header, 'sig', policy.maxKeyTries, (candidate) => engine.verifyJws(jws, candidate));
 }
 
 /**
@@ -44,7 +44,7 @@ export function openJwe(policy: Policy, jwe: ParsedJwe): KeyedResult | Promise<K
   }
   const engine = policy.engine;
   const limits = policy.limits;
-  return withCandidateKeys(policy.decryptionKeys, jwe.header, 'enc', (candidate) =>
+  return withCandidateKeys(policy.decryptionKeys, jwe.header, 'enc', policy.maxKeyTries, (candidate) =>
     engine.decryptJwe(jwe, candidate, limits),
   );
 }

@@ -14,6 +14,9 @@ import type { VerifyCompatOptions, VerifyOptions } from '../verify-options.js';
 import { normalizeMediaType } from './media-type.js';
 import { resolveKeysOption, type KeySource } from './resolve-keys-option.js';
 
+/** How many candidate keys a token may make the verifier try, unless `maxKeyTries` says otherwise. */
+export const DEFAULT_MAX_KEY_TRIES = 8;
+
 /** Verify-side durations may be fractional (a 0.5 s clock tolerance is meaningful). */
 const FRACTIONAL = Object.freeze({ wholeSeconds: false });
 
@@ -21,6 +24,8 @@ const FRACTIONAL = Object.freeze({ wholeSeconds: false });
 export interface Policy {
   readonly keys: KeyResolver | undefined;
   readonly decryptionKeys: KeyResolver | undefined;
+  /** At most this many candidate keys are tried per signature or ciphertext. */
+  readonly maxKeyTries: number;
   readonly algorithms: ReadonlySet<string>;
   readonly keyManagementAlgorithms: ReadonlySet<string>;
   readonly contentEncryptionAlgorithms: ReadonlySet<string>;
@@ -64,9 +69,9 @@ export interface PolicyShape {
 }
 
 /** The header and key options of signed and of encrypted tokens: all that a raw entry point takes. */
-const SIGNED = ['keys', 'algorithms', 'typ', 'critical', 'maxTokenSize', 'engine'];
+const SIGNED = ['keys', 'algorithms', 'typ', 'critical', 'maxTokenSize', 'maxKeyTries', 'engine'];
 const ENCRYPTED = ['decryptionKeys', 'keyManagementAlgorithms', 'contentEncryptionAlgorithms', 'allowCompression',
-  'typ', 'critical', 'maxTokenSize', 'maxInflatedSize', 'engine', 'compat'];
+  'typ', 'critical', 'maxTokenSize', 'maxKeyTries', 'maxInflatedSize', 'engine', 'compat'];
 
 /** `createTokenVerifier`: every option. */
 export const TOKEN_SHAPE: PolicyShape = Object.freeze({
@@ -231,6 +236,7 @@ export function resolvePolicy(options: VerifyOptions, shape: PolicyShape = TOKEN
   const policy: Policy = Object.freeze({
     keys: keys?.resolver,
     decryptionKeys: decryptionKeys?.resolver,
+    maxKeyTries: positiveInteger(options.maxKeyTries, 'maxKeyTries', DEFAULT_MAX_KEY_TRIES),
     algorithms:
       options.algorithms === undefined
         ? defaultAlgorithms(keys)

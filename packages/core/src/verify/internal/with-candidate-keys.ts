@@ -61,8 +61,10 @@ export type Attempt = (key: TesseraKey) => Uint8Array | Promise<Uint8Array>;
 
 /**
  * Resolves the keys that may check `header` (by `kid` and `alg`, never from the token) and runs `attempt` with each
- * until one succeeds. Only a signature or decryption failure moves on to the next key; anything else (a token too
- * large once inflated, a source outage) stops at once; when every key fails, the last key's failure is thrown.
+ * until one succeeds, trying at most `maxTries` of them (best candidates first), so a token without `kid` cannot make
+ * one request cost a signature check per key of a large set. Only a signature or decryption failure moves on to the
+ * next key; anything else (a token too large once inflated, a source outage) stops at once; when every key tried
+ * fails, the last one's failure is thrown.
  *
  * Synchronous as long as the resolver and the engine are: the answer is returned (or thrown) at once, and becomes a
  * promise only from the first step that returns one. Callers on the hot path thereby skip every promise hop.
@@ -74,23 +76,31 @@ export function withCandidateKeys(
   resolver: KeyResolver | undefined,
   header: JoseHeader,
   use: KeyUse,
+  maxTries: number,
   attempt: Attempt,
 ): KeyedResult | Promise<KeyedResult> {
   const found = resolver === undefined ? NONE : candidates(resolver, header, use);
-  if (!Array.isArray(found)) return (found as Promise<readonly TesseraKey[]>).then((keys) => firstGood(keys, use, attempt));
-  return firstGood(found as readonly TesseraKey[], use, attempt);
+  if (!Array.isArray(found)) {
+    return (found as Promise<readonly TesseraKey[]>).then((keys) => firstGood(keys, use, maxTries, attempt));
+  }
+  return firstGood(found as readonly TesseraKey[], use, maxTries, attempt);
 }
 
-function firstGood(keys: readonly TesseraKey[], use: KeyUse, attempt: Attempt): KeyedResult | Promise<KeyedResult> {
+function firstGood(keys: readonly TesseraKey[], use: KeyUse, maxTries: number, attempt: Attempt)
+  : KeyedResult | Promise<KeyedResult> {
   if (keys.length === 0) throw new KeyNotFoundError();
-  return tryFrom(keys, 0, use, attempt);
+  return tryFrom(keys, 0, Math.min(keys.length, maxTries), use, attempt);
 }
 
-/** Tries `keys[index]` and, on a signature or decryption failure, the keys after it; rethrows the last failure. */
-function tryFrom(keys: readonly TesseraKey[], index: number, use: KeyUse, attempt: Attempt): KeyedResult | Promise<KeyedResult> {
+/**
+ * Tries `keys[index]` and, on a signature or decryption failure, the keys after it up to (not including) `end`;
+ * rethrows the last failure.
+ */
+function tryFrom(keys: readonly TesseraKey[], index: number, end: number, use: KeyUse, attempt: Attempt)
+  : KeyedResult | Promise<KeyedResult> {
   for (let i = index; ; i++) {
     const key = keys[i] as TesseraKey;
-    const last = i === keys.length - 1;
+    const last = i === end - 1;
     let answer: Uint8Array | Promise<Uint8Array>;
     try {
       answer = attempt(key);
@@ -106,7 +116,7 @@ function tryFrom(keys: readonly TesseraKey[], index: number, use: KeyUse, attemp
       (err: unknown) => {
         const failure = retryable(err, use);
         if (last) throw failure;
-        return tryFrom(keys, i + 1, use, attempt);
+        return tryFrom(keys, i + 1, end, use, attempt);
       },
     );
   }
