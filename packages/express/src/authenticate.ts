@@ -1,0 +1,55 @@
+import {
+  createVerifier,
+  type AuthCheck,
+  type AuthenticateOptions,
+  type Verifier,
+  type VerifierOptions,
+} from '@tessera/verifier';
+import type { ExpressRequestLike, Next } from './types.js';
+
+function isVerifier(value: Verifier | VerifierOptions): value is Verifier {
+  return typeof (value as Verifier).authenticate === 'function' && typeof (value as Verifier).verify === 'function';
+}
+
+/**
+ * Express (4 and 5) middleware: authenticates every request through `@tessera/verifier`, puts the identity on
+ * `req.auth`, and passes a failure to `next(err)` as an `AuthError` with `status`, `expose` and `headers` (Express's
+ * final handler answers status and headers; {@link errorHandler} answers JSON too). No verification logic here.
+ * @param verifier - a `Verifier`, or options for `createVerifier`
+ * @param options - this route's needs: `strategy`, `dpop`, `credentialsRequired`
+ * @throws {TesseraArgumentError} `invalid_argument` at once, for bad verifier options
+ * @example
+ * ```ts
+ * app.get('/orders', authenticate({ local: { jwksUri } }), requireScopes('orders:read'), listOrders);
+ * ```
+ */
+export function authenticate(verifier: Verifier | VerifierOptions, options: AuthenticateOptions = {}) {
+  const resolved = isVerifier(verifier) ? verifier : createVerifier(verifier);
+  return function tesseraAuthenticate(req: ExpressRequestLike, _res: unknown, next: Next): void {
+    resolved
+      .authenticate(
+        { method: req.method, url: `${req.protocol}://${req.get('host') ?? 'localhost'}${req.originalUrl}`, headers: req.headers, ...(req.cookies === undefined ? {} : { cookies: req.cookies }) },
+        options,
+      )
+      .then(
+        (auth) => {
+          if (auth !== undefined) req.auth = auth;
+          next();
+        },
+        next,
+      );
+  };
+}
+
+/** Middleware running an `AuthCheck` (`@tessera/verifier`'s, or yours) on `req.auth`; a failure goes to `next(err)`. */
+export function authorize(check: AuthCheck) {
+  return function tesseraAuthorize(req: ExpressRequestLike, _res: unknown, next: Next): void {
+    try {
+      check(req.auth);
+    } catch (err) {
+      next(err);
+      return;
+    }
+    next();
+  };
+}

@@ -1,0 +1,85 @@
+import {
+  createVerifier,
+  errorBody,
+  isAuthError,
+  type AuthenticateOptions,
+  type AuthResult,
+  type Verifier,
+  type VerifierOptions,
+} from '@tessera/verifier';
+import type { Middleware, ParameterizedContext } from 'koa';
+
+declare module 'koa' {
+  interface DefaultState {
+    /** The verified identity `@tessera/koa`'s `authenticate` put there (absent for an anonymous request). */
+    auth?: AuthResult;
+  }
+}
+
+/** Options of the Koa middleware: the route's needs, and how failures are answered. */
+export interface KoaAuthenticateOptions extends AuthenticateOptions {
+  /**
+   * Throw the `AuthError` for the app's error handling instead of answering it here. The error carries `status`,
+   * `expose` and `headers`, so Koa's own `ctx.onerror` answers it correctly (as text); an app handler can render it
+   * with `errorBody(err)`.
+   * @default false (answer at once: status, headers, JSON body `{ error, error_description, code }`)
+   */
+  throw?: boolean;
+}
+
+/** The state the middleware adds. */
+export interface AuthState {
+  auth?: AuthResult;
+}
+
+function isVerifier(value: Verifier | VerifierOptions): value is Verifier {
+  return typeof (value as Verifier).authenticate === 'function' && typeof (value as Verifier).verify === 'function';
+}
+
+/**
+ * Answers an authentication or authorization failure on `ctx` (status, `WWW-Authenticate` and the other headers, a
+ * JSON body with the stable code), or rethrows it when asked to — and always rethrows what is not an `AuthError`.
+ * @param ctx - the Koa context
+ * @param err - what was thrown
+ * @param rethrow - leave it to the app's error handling
+ */
+export function answerError(ctx: ParameterizedContext, err: unknown, rethrow = false): void {
+  if (rethrow || !isAuthError(err)) throw err;
+  ctx.status = err.status;
+  ctx.set(err.headers as Record<string, string>);
+  ctx.set('Cache-Control', 'no-store');
+  ctx.body = errorBody(err);
+}
+
+/**
+ * Koa (2 and 3) middleware that authenticates every request through `@tessera/verifier` and puts the identity on
+ * `ctx.state.auth`. All verification happens in the verifier; this only maps the request and the answer.
+ *
+ * @param verifier - a `Verifier`, or options to build one with `createVerifier`
+ * @param options - this route's needs (`strategy`, `dpop`, `credentialsRequired`) and `throw`
+ * @returns the middleware
+ * @throws {TesseraArgumentError} `invalid_argument` at once, for bad verifier options
+ * @example
+ * ```ts
+ * app.use(authenticate({ local: { jwksUri: 'https://issuer.example/jwks', issuer: 'https://issuer.example' } }));
+ * router.get('/orders', requireScopes('orders:read'), (ctx) => { ctx.body = ctx.state.auth?.subject; });
+ * ```
+ */
+export function authenticate<State extends AuthState = AuthState>(
+  verifier: Verifier | VerifierOptions,
+  options: KoaAuthenticateOptions = {},
+): Middleware<State> {
+  const resolved = isVerifier(verifier) ? verifier : createVerifier(verifier);
+  const { throw: rethrow = false, ...route } = options;
+  return async function tesseraAuthenticate(ctx, next) {
+    let auth: AuthResult | undefined;
+    try {
+      auth = await resolved.authenticate({ method: ctx.method, url: ctx.href, headers: ctx.headers }, route);
+    } catch (err) {
+      answerError(ctx, err, rethrow);
+      return;
+    }
+    if (auth !== undefined) ctx.state.auth = auth;
+    await next();
+  };
+}
