@@ -37,6 +37,8 @@ export interface RedisServer {
 export interface StartRedisOptions {
   /** Extra `redis-server` arguments, e.g. `['--maxmemory', '10mb']`. */
   args?: readonly string[];
+  /** The port to listen on (e.g. one a test reserved earlier with {@link freePort}). @default a free port */
+  port?: number;
   /** How long to wait for the server to answer PING, in ms. @default 10000 */
   readyTimeoutMs?: number;
 }
@@ -240,18 +242,18 @@ function createHandle(port: number, dir: string, args: readonly string[], readyT
  * const client = new Redis(redis.url);
  */
 export async function startRedisServer(options: StartRedisOptions = {}): Promise<RedisServer> {
-  const { args = [], readyTimeoutMs = 10_000 } = options;
+  const { args = [], readyTimeoutMs = 10_000, port } = options;
   // A port picked free can be taken before redis binds it; try a few.
   for (let attempt = 1; ; attempt++) {
     const dir = mkdtempSync(join(tmpdir(), 'tessera-redis-'));
     dirs.add(dir);
-    const handle = createHandle(await freePort(), dir, args, readyTimeoutMs);
+    const handle = createHandle(port ?? (await freePort()), dir, args, readyTimeoutMs);
     try {
       await handle.launch();
     } catch (error) {
       rmSync(dir, { recursive: true, force: true });
       dirs.delete(dir);
-      if (attempt >= 3) throw error;
+      if (attempt >= 3 || port !== undefined) throw error;
       continue;
     }
     return handle;

@@ -256,13 +256,17 @@ export class RedisTokenStore implements TokenStore {
     this.#subscriber.close();
     if (!this.#owned) return;
     const client = this.#conn.client;
+    const ended = new Promise<void>((resolve) => {
+      if (client.status === 'end') resolve();
+      else client.once('end', () => resolve());
+    });
     try {
       await withTimeout(client.quit(), 1000);
     } catch {
       // Redis unreachable: drop the connection instead.
-    } finally {
-      client.disconnect();
     }
+    client.disconnect();
+    await withTimeout(ended, 1000).catch(() => undefined);
   }
 
   /** Deletes `key` and publishes `message` in one script. */

@@ -54,10 +54,12 @@ export function waitReady(client: RedisClient, timeoutMs: number): Promise<void>
   });
 }
 
+const timeoutMessage = (ms: number): string => `token store did not answer within ${ms} ms`;
+
 /** Settles like `promise`, or rejects with `store_unavailable` after `ms`; every Redis error becomes `store_unavailable`. */
 export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(unavailable(undefined, `token store did not answer within ${ms} ms`)), ms);
+    const timer = setTimeout(() => reject(unavailable(undefined, timeoutMessage(ms))), ms);
     promise.then(
       (value) => {
         clearTimeout(timer);
@@ -65,7 +67,10 @@ export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
       },
       (error: unknown) => {
         clearTimeout(timer);
-        reject(error instanceof UnavailableError ? error : unavailable(error));
+        if (error instanceof UnavailableError) reject(error);
+        // ioredis' own `commandTimeout` (set on the connections the store opens) may fire first: the same event.
+        else if (error instanceof Error && error.message === 'Command timed out') reject(unavailable(error, timeoutMessage(ms)));
+        else reject(unavailable(error));
       },
     );
   });
@@ -106,6 +111,11 @@ export class Connection {
 
   get closed(): boolean {
     return this.#closed;
+  }
+
+  /** Counts commands sent inside a {@link Connection.run} that declared 0 (their number known only once sent). */
+  count(commands: number): void {
+    this.#commands += commands;
   }
 
   markClosed(): void {

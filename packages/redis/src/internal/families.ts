@@ -168,10 +168,13 @@ export class RedisFamilies {
     args: Array<string | number>,
     others: (client: RedisClient) => Array<Promise<unknown>>,
   ): Promise<unknown[]> {
-    const settled = await this.#conn.run(1 + others.length, (c) => {
-      const sent = [Connection.evalsha(c, script, keys, args), ...others(c)];
+    const client = this.#conn.client;
+    let sent: Array<Promise<unknown>> = [];
+    const settled = await this.#conn.run(0, () => {
+      sent = [Connection.evalsha(client, script, keys, args), ...others(client)];
       return Promise.allSettled(sent);
     });
+    this.#conn.count(sent.length);
     const results: unknown[] = [];
     for (const [i, outcome] of settled.entries()) {
       if (outcome.status === 'fulfilled') results.push(outcome.value);
