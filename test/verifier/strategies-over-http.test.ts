@@ -3,7 +3,7 @@
 // upstream failures, and 100 concurrent requests with one new token making exactly one upstream call.
 import { createServer, type Server } from 'node:http';
 import Router from '@koa/router';
-import { MemoryTokenStore, generateKeyPair, signJwt, tokenFingerprint, type GeneratedKeyPair } from '@tessera/core';
+import { MemoryTokenStore, generateKeyPair, signJwt, tokenFingerprint, type GeneratedKeyPair, type JwtClaims } from '@tessera/core';
 import { authenticate as expressAuthenticate, errorHandler } from '@tessera/express';
 import { authenticate as koaAuthenticate } from '@tessera/koa';
 import { createVerifier, type VerifierOptions } from '@tessera/verifier';
@@ -81,7 +81,7 @@ afterAll(async () => {
   await store.close();
 });
 
-const sign = (pair: GeneratedKeyPair, claims: object = {}) => signJwt(claims, pair.privateKey, { subject: 'jwks-user', expiresIn: 600, kid: pair.kid });
+const sign = (pair: GeneratedKeyPair, claims: JwtClaims = {}) => signJwt(claims, pair.privateKey, { subject: 'jwks-user', expiresIn: 600, kid: pair.kid });
 
 describe.each(['koa', 'express'])('through @tessera/%s', (adapter) => {
   const url = (path: string) => `${bases[adapter]}${path}`;
