@@ -4,6 +4,7 @@ import type { BenchSection } from './section.js';
 
 const sections: BenchSection[] = [
   { name: 'core', load: () => import('./core-section.js') },
+  { name: 'issuer', load: () => import('./issuer-section.js') },
 ];
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -1,0 +1,95 @@
+// Runs servers in child processes and loads them with autocannon.
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+
+/** A bench server in its own process. */
+export interface ChildServer {
+  readonly url: string;
+  /** The Redis store's round trips and commands so far (0 for other stores). */
+  stats(): Promise<{ roundTrips: number; commands: number }>;
+  stop(): Promise<void>;
+}
+
+/** Forks `file` (a sibling of this module) under tsx and waits for its `{ type: 'ready', url }`. */
+export async function startChild(file: string, env: Record<string, string> = {}): Promise<ChildServer> {
+  const path = fileURLToPath(new URL(file, import.meta.url));
+  const child: ChildProcess = fork(path, {
+    execArgv: ['--import', 'tsx'],
+    // No tsconfig `paths` in the children: @tessera/* resolve to the built packages, as users get them.
+    env: { ...process.env, TSX_TSCONFIG_PATH: fileURLToPath(new URL('tsconfig.json', import.meta.url)), ...env },
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString()).slice(-4000); });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${file} did not start in 60 s: ${stderr}`)), 60_000);
+    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`${file} exited with ${code}: ${stderr}`)); });
+    child.on('message', (m: { type?: string; url?: string }) => {
+      if (m.type === 'ready' && typeof m.url === 'string') {
+        clearTimeout(timer);
+        resolve(m.url);
+      }
+    });
+  });
+  return {
+    url,
+    stats: () => new Promise((resolve) => {
+      const onMessage = (m: { type?: string; roundTrips?: number; commands?: number }) => {
+        if (m.type !== 'stats') return;
+        child.off('message', onMessage);
+        resolve({ roundTrips: m.roundTrips ?? 0, commands: m.commands ?? 0 });
+      };
+      child.on('message', onMessage);
+      child.send({ type: 'stats' });
+    }),
+    stop: () => new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      child.once('exit', () => { clearTimeout(timer); resolve(); });
+      child.kill('SIGTERM');
+    }),
+  };
+}
+
+/** One load run: requests per second (2xx only; any other answer fails the row). */
+export interface LoadResult {
+  readonly rps: number;
+  readonly ok: number;
+}
+
+/** What to send. `next` builds each request; `onBody` sees each answer (refresh rotation keeps its token chain). */
+export interface LoadSpec {
+  readonly url: string;
+  readonly path: string;
+  readonly headers: Record<string, string>;
+  readonly body?: string;
+  readonly next?: () => string | undefined;
+  readonly onBody?: (status: number, body: string) => void;
+}
+
+/** Loads a server with autocannon (20 connections) for `seconds` and returns its 2xx throughput. */
+export async function load(spec: LoadSpec, seconds: number, connections = 20): Promise<LoadResult> {
+  const result = await autocannon({
+    url: spec.url,
+    connections,
+    duration: seconds,
+    requests: [{
+      method: 'POST',
+      path: spec.path,
+      headers: spec.headers,
+      ...(spec.body === undefined ? {} : { body: spec.body }),
+      ...(spec.next === undefined ? {} : {
+        setupRequest: (request: Record<string, unknown>) => {
+          const body = spec.next!();
+          return body === undefined ? request : { ...request, body };
+        },
+      }),
+      ...(spec.onBody === undefined ? {} : { onResponse: (status: number, body: string) => spec.onBody!(status, body) }),
+    }],
+  } as autocannon.Options);
+  const ok = result['2xx'];
+  const bad = result.non2xx + result.errors + result.timeouts;
+  if (bad > 0 || ok === 0) throw new Error(`${spec.url}${spec.path}: ${ok} ok, ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
+  return { rps: ok / seconds, ok };
+}

@@ -1,0 +1,23 @@
+// The limit row: a Koa app whose one route answers a fixed small JSON token response, in its own process.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Router from '@koa/router';
+import Koa from 'koa';
+
+const router = new Router();
+const body = JSON.stringify({ access_token: 'x'.repeat(43), token_type: 'Bearer', expires_in: 600 });
+for (const path of ['/token', '/introspect']) {
+  router.post(path, (ctx) => {
+    ctx.type = 'application/json';
+    ctx.body = body;
+  });
+}
+const app = new Koa().use(router.routes());
+const server = createServer(app.callback());
+server.listen(0, '127.0.0.1', () => {
+  process.send!({ type: 'ready', url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+});
+process.on('SIGTERM', () => {
+  server.closeAllConnections();
+  server.close(() => process.exit(0));
+});
