@@ -8,6 +8,14 @@ import esbuild from 'rollup-plugin-esbuild';
 
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 
+/**
+ * The bundle's gzip budget in bytes (decimal KB, as the peers are quoted: 16.9 KB for @auth0/auth0-spa-js 2.4.1, 18.1 KB
+ * for oidc-client-ts 3.5.0). The goal was 12 KB, but ky (4.9 KB) and the oauth4webapi functions the client uses
+ * (8.2 KB) weigh 13.1 KB together before any Tessera code; the budget is today's size plus a small margin, so growth
+ * fails the test (test/bundle.test.ts) and the bench shows the numbers.
+ */
+export const browserBundleBudgetGz = 21_000;
+
 /** Where the bundle is written. */
 export const browserBundleFile = here('./dist/browser/tessera-client.min.mjs');
 

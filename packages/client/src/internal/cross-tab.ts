@@ -11,28 +11,40 @@ import type { TokenSet } from '../token-set.js';
 /** What tabs tell each other. */
 export type TabMessage = { type: 'tokens'; tokens: TokenSet } | { type: 'logout' };
 
-/** How long a tab waits after writing the localStorage lock record for racing writes from other tabs to land. */
+/**
+ * How long a tab waits after writing the localStorage lock record for racing writes from other tabs to land, and after
+ * taking a lock it had to wait for, for the holder's hand-off (BroadcastChannel message, localStorage write) to arrive:
+ * browsers deliver those and the lock grant on different channels, in no guaranteed order.
+ */
 const SETTLE_MS = 40;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const NOT_FREE = Symbol('not free');
 
 function randomId(): string {
   return Array.from(crypto.getRandomValues(new Uint32Array(2)), (n) => n.toString(36)).join('');
 }
 
 async function withWebLock<T>(locks: LockManager, name: string, timeoutMs: number, fn: () => Promise<T>): Promise<T> {
+  // The common case: nobody holds it.
+  const result = await locks.request(name, { ifAvailable: true }, (lock) => (lock === null ? NOT_FREE : fn()));
+  if (result !== NOT_FREE) return result as T;
+  const afterWaiting = async () => {
+    await sleep(SETTLE_MS);
+    return fn();
+  };
   const waiting = new AbortController();
   const timer = setTimeout(() => waiting.abort(), timeoutMs);
   try {
     return await locks.request(name, { signal: waiting.signal }, () => {
       clearTimeout(timer);
-      return fn();
+      return afterWaiting();
     });
   } catch (err) {
     if (!waiting.signal.aborted || (err as Error | null)?.name !== 'AbortError') throw err;
     // The holder kept the lock past the timeout (a frozen or hung tab): take it over. The holder, if it ever wakes
     // up, finds a newer token set when it re-reads storage and does not overwrite it.
-    return locks.request(name, { steal: true }, fn);
+    return locks.request(name, { steal: true }, afterWaiting);
   } finally {
     clearTimeout(timer);
   }
@@ -49,6 +61,7 @@ async function withStorageLock<T>(area: Storage, name: string, timeoutMs: number
     }
   };
   const giveUpAt = Date.now() + timeoutMs;
+  let waited = false;
   try {
     for (;;) {
       const now = Date.now();
@@ -58,8 +71,10 @@ async function withStorageLock<T>(area: Storage, name: string, timeoutMs: number
         await sleep(SETTLE_MS);
         if (holder()?.id === id) break;
       }
+      waited = true;
       await sleep(SETTLE_MS + Math.random() * 60);
     }
+    if (waited) await sleep(SETTLE_MS);
   } catch {
     // localStorage refused the record (full, blocked): no lock to share; the in-process single-flight still applies.
     return fn();
