@@ -89,6 +89,7 @@ export class RedisTokenStore implements TokenStore {
     return this.#conn.stats;
   }
 
+  /** {@inheritDoc @tessera/core#TokenStore.putOpaqueToken} */
   async putOpaqueToken(hash: string, record: OpaqueTokenRecord, ttlSeconds: number): Promise<void> {
     check.key('hash', hash);
     check.positiveTtl('ttlSeconds', ttlSeconds);
@@ -96,6 +97,7 @@ export class RedisTokenStore implements TokenStore {
     await this.#conn.run(1, (c) => c.set(this.#keys.opaque(hash), json, 'PX', ms(ttlSeconds)));
   }
 
+  /** {@inheritDoc @tessera/core#TokenStore.getOpaqueToken} */
   async getOpaqueToken(hash: string): Promise<OpaqueTokenRecord | undefined> {
     check.key('hash', hash);
     const keys = [this.#keys.opaque(hash), this.#keys.opaquePointer(hash)];
@@ -105,11 +107,13 @@ export class RedisTokenStore implements TokenStore {
     return JSON.parse(reply[0]) as OpaqueTokenRecord;
   }
 
+  /** {@inheritDoc @tessera/core#TokenStore.deleteOpaqueToken} */
   async deleteOpaqueToken(hash: string): Promise<void> {
     check.key('hash', hash);
     await this.#publishing(this.#keys.opaque(hash), formatEvents([{ type: 'opaque', hash }]));
   }
 
+  /** {@inheritDoc @tessera/core#TokenStore.issueRefreshToken} */
   async issueRefreshToken(
     hash: string,
     record: RefreshTokenRecord,
@@ -124,21 +128,25 @@ export class RedisTokenStore implements TokenStore {
     await this.#families.issue(hash, json, record.familyId, ttlSeconds, options.accessToken);
   }
 
+  /** {@inheritDoc @tessera/core#TokenStore.getRefreshToken} */
   async getRefreshToken(hash: string): Promise<StoredRefreshToken | undefined> {
     check.key('hash', hash);
     return this.#families.get(hash);
   }
 
+  /** {@inheritDoc @tessera/core#TokenStore.rotate} */
   async rotate(oldHash: string, next: RefreshTokenRotation, options: RefreshRotateOptions = {}): Promise<RefreshRotateResult> {
     const checked = check.rotation(oldHash, next, options);
     return this.#families.rotate(oldHash, checked);
   }
 
+  /** {@inheritDoc @tessera/core#TokenStore.revokeFamily} */
   async revokeFamily(familyId: string): Promise<void> {
     check.key('familyId', familyId);
     await this.#families.revoke(familyId);
   }
 
+  /** {@inheritDoc @tessera/core#TokenStore.revoke} */
   async revoke(jti: string, ttlSeconds: number): Promise<void> {
     check.key('jti', jti);
     check.ttl('ttlSeconds', ttlSeconds);
@@ -148,6 +156,7 @@ export class RedisTokenStore implements TokenStore {
     await this.#conn.script(revokeJtiScript, [this.#keys.denied(jti)], [ms(ttlSeconds), this.#keys.channel, event]);
   }
 
+  /** {@inheritDoc @tessera/core#TokenStore.isRevoked} */
   async isRevoked(jti: string): Promise<boolean> {
     check.key('jti', jti);
     const keys = [this.#keys.denied(jti), this.#keys.jtiPointer(jti)];
@@ -156,6 +165,7 @@ export class RedisTokenStore implements TokenStore {
     return reply === 1;
   }
 
+  /** {@inheritDoc @tessera/core#TokenStore.cacheClaims} */
   async cacheClaims(fingerprint: string, claims: JwtClaims, ttlSeconds: number): Promise<void> {
     check.key('fingerprint', fingerprint);
     check.ttl('ttlSeconds', ttlSeconds);
@@ -165,18 +175,21 @@ export class RedisTokenStore implements TokenStore {
     await this.#conn.run(1, (c) => c.set(this.#keys.claims(fingerprint), json, 'PX', ms(ttlSeconds)));
   }
 
+  /** {@inheritDoc @tessera/core#TokenStore.getCachedClaims} */
   async getCachedClaims(fingerprint: string): Promise<JwtClaims | undefined> {
     check.key('fingerprint', fingerprint);
     const json = await this.#conn.run(1, (c) => c.get(this.#keys.claims(fingerprint)));
     return json === null ? undefined : (JSON.parse(json) as JwtClaims);
   }
 
+  /** {@inheritDoc @tessera/core#TokenStore.subscribeRevocations} */
   async subscribeRevocations(listener: RevocationListener): Promise<() => Promise<void>> {
     check.listener(listener);
     if (this.#conn.closed) throw tokenStoreErrors.closed();
     return this.#subscriber.subscribe(listener);
   }
 
+  /** {@inheritDoc @tessera/core#TokenStore.increment} */
   async increment(key: string, windowSeconds: number): Promise<CounterState> {
     check.key('key', key);
     check.positiveTtl('windowSeconds', windowSeconds);
@@ -184,6 +197,7 @@ export class RedisTokenStore implements TokenStore {
     return { count: reply[0], resetSeconds: reply[1] / 1000 };
   }
 
+  /** {@inheritDoc @tessera/core#TokenStore.markUsed} */
   async markUsed(key: string, ttlSeconds: number): Promise<boolean> {
     check.key('key', key);
     check.positiveTtl('ttlSeconds', ttlSeconds);
@@ -191,6 +205,7 @@ export class RedisTokenStore implements TokenStore {
     return reply === 'OK';
   }
 
+  /** {@inheritDoc @tessera/core#TokenStore.putOneTime} */
   async putOneTime(key: string, value: JsonObject, ttlSeconds: number): Promise<void> {
     check.key('key', key);
     check.positiveTtl('ttlSeconds', ttlSeconds);
@@ -198,23 +213,27 @@ export class RedisTokenStore implements TokenStore {
     await this.#conn.run(1, (c) => c.set(this.#keys.oneTime(key), json, 'PX', ms(ttlSeconds)));
   }
 
+  /** {@inheritDoc @tessera/core#TokenStore.takeOneTime} */
   async takeOneTime(key: string): Promise<JsonObject | undefined> {
     check.key('key', key);
     const json = await this.#conn.run(1, (c) => c.getdel(this.#keys.oneTime(key)));
     return json === null ? undefined : (JSON.parse(json) as JsonObject);
   }
 
+  /** {@inheritDoc @tessera/core#TokenStore.putSession} */
   async putSession(jti: string, ttlSeconds: number): Promise<void> {
     check.key('jti', jti);
     check.positiveTtl('ttlSeconds', ttlSeconds);
     await this.#conn.run(1, (c) => c.set(this.#keys.session(jti), '1', 'PX', ms(ttlSeconds)));
   }
 
+  /** {@inheritDoc @tessera/core#TokenStore.hasSession} */
   async hasSession(jti: string): Promise<boolean> {
     check.key('jti', jti);
     return (await this.#conn.run(1, (c) => c.exists(this.#keys.session(jti)))) === 1;
   }
 
+  /** {@inheritDoc @tessera/core#TokenStore.deleteSession} */
   async deleteSession(jti: string): Promise<void> {
     check.key('jti', jti);
     await this.#publishing(this.#keys.session(jti), formatEvents([{ type: 'session', jti }]));
