@@ -19,7 +19,7 @@ export type ConfigValue = string | number | boolean | null | ConfigValue[] | { [
 
 function interpolateString(text: string, env: Readonly<Record<string, string | undefined>>, path: string): string {
   if (!text.includes('${')) return text;
-  return text.replace(REFERENCE, (match: string, name: string | undefined, fallback: string | undefined) => {
+  return text.replace(REFERENCE, (_match: string, name: string | undefined, fallback: string | undefined) => {
     if (name === undefined) return '${'; // `$${` writes a literal `${`
     const value = env[name];
     if (value !== undefined && value !== '') return value;

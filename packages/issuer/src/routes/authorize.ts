@@ -32,9 +32,9 @@ function redirect(ctx: Context, state: IssuerState, target: string, params: Reco
   const url = new URL(target);
   for (const [name, value] of Object.entries(params)) if (value !== undefined) url.searchParams.set(name, value);
   url.searchParams.set('iss', state.issuer);
-  ctx.status = ctx.method === 'POST' ? 303 : 302;
   ctx.set('Cache-Control', 'no-store');
   ctx.redirect(url.href);
+  // After a form POST the browser must GET the redirect URI (303), never re-POST the credentials to it.
   ctx.status = ctx.method === 'POST' ? 303 : 302;
 }
 
