@@ -5,7 +5,7 @@ import { generateKeyPair, type GeneratedKeyPair } from '@tessera/core';
 import Koa from 'koa';
 import * as oauth from 'oauth4webapi';
 import { afterAll } from 'vitest';
-import { createIssuer, type Issuer, type IssuerOptions } from '../src/index.js';
+import { createIssuer, hashClientSecret, type ClientConfig, type Issuer, type IssuerOptions } from '../src/index.js';
 
 /** Keys generated once per test file. */
 export interface TestKeys {
@@ -23,6 +23,23 @@ export function testKeys(): Promise<TestKeys> {
 
 /** A client secret long enough for the issuer (≥ 16 characters). */
 export const SECRET = 'correct-horse-battery-staple-42';
+
+let secretHash: Promise<string> | undefined;
+
+/**
+ * Clients whose secret is {@link SECRET} get its scrypt hash (computed once per file) instead, so each issuer a test
+ * starts does not hash it again; the `secret` path itself is covered by the client-file tests.
+ */
+async function prehashed(clients: readonly ClientConfig[]): Promise<ClientConfig[]> {
+  secretHash ??= hashClientSecret(SECRET);
+  const hash = await secretHash;
+  // Other clients stay the same objects: a client loaded from a file keeps its file's field names for errors.
+  return clients.map((client) => {
+    if (client.secret !== SECRET) return client;
+    const { secret: _secret, ...rest } = client;
+    return { ...rest, secretHash: hash };
+  });
+}
 
 /** A running issuer and what tests use to talk to it. */
 export interface RunningIssuer {
@@ -60,6 +77,7 @@ export async function startIssuer(options: StartOptions): Promise<RunningIssuer>
       signingKeys: [sig.privateKey],
       encryptionKeys: [enc.privateKey],
       ...options,
+      clients: await prehashed(options.clients),
     });
   } catch (err) {
     await new Promise<void>((resolve) => server.close(() => resolve()));
