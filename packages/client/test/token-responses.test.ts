@@ -65,6 +65,11 @@ const cases: [string, () => Response, { code: string; message: string; oauthErro
     code: 'issuer_unavailable',
     message: 'the issuer failed (HTTP 429)',
   }],
+  ['a 429 with an OAuth error body', () => HttpResponse.json({ error: 'slow_down' }, { status: 429 }), {
+    code: 'issuer_unavailable',
+    message: 'the issuer failed (HTTP 429: slow_down)',
+    oauthError: 'slow_down',
+  }],
   ['a 401 invalid_client challenge', () => HttpResponse.json({ error: 'invalid_client' }, { status: 401, headers: { 'www-authenticate': 'Basic error="invalid_client"' } }), {
     code: 'token_request_failed',
     message: 'the issuer refused the client (HTTP 401: invalid_client)',

@@ -49,19 +49,20 @@ export function toClientError(err: unknown, discovery = false): TokenClientError
       cause: err,
       oauthError,
     });
+  const overloaded = (status: number) => status >= 500 || status === 429;
   if (err instanceof ResponseBodyError) {
-    if (err.status >= 500) return fail('issuer_unavailable', `the issuer failed (HTTP ${err.status}: ${err.error})`, err.error);
+    if (overloaded(err.status)) return fail('issuer_unavailable', `the issuer failed (HTTP ${err.status}: ${err.error})`, err.error);
     if (err.error === 'invalid_grant') return fail('invalid_grant', 'the issuer refused the grant (invalid_grant)', err.error);
     return fail('token_request_failed', `the issuer refused the request (${err.error})`, err.error);
   }
   if (err instanceof WWWAuthenticateChallengeError) {
     const error = err.cause[0]?.parameters.error;
-    if (err.status >= 500) return fail('issuer_unavailable', `the issuer failed (HTTP ${err.status})`, error);
+    if (overloaded(err.status)) return fail('issuer_unavailable', `the issuer failed (HTTP ${err.status})`, error);
     return fail('token_request_failed', `the issuer refused the client (HTTP ${err.status}${error ? `: ${error}` : ''})`, error);
   }
   if (err instanceof OperationProcessingError) {
     const status = err.cause instanceof Response ? err.cause.status : 0;
-    if (status >= 500 || status === 429) return fail('issuer_unavailable', `the issuer failed (HTTP ${status})`);
+    if (overloaded(status)) return fail('issuer_unavailable', `the issuer failed (HTTP ${status})`);
     return fail('invalid_token_response', `the issuer's answer is not a valid response: ${err.message}`);
   }
   if (err instanceof UnsupportedOperationError) {
