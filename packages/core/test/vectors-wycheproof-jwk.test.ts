@@ -18,7 +18,6 @@
  * Where Tessera's verdict differs from Wycheproof's (json_web_key_test.json):
  * - tc 1 (MixedKeySet, flagged Ambiguous) is accepted: every key is bound to its own `alg`, so the HS256 key only
  *   checks HS256 and the ES256 key only ES256 (the position keys-jwk.test.ts documents).
- * - tc 7 (ROCA-vulnerable RSA key) is accepted: core has no ROCA fingerprint check. A gap in keys/, reported.
  * - tc 4 (DuplicateKid) is rejected, but because its second `k` is not canonical base64url, which importJwks
  *   catches first (keys-jwk.test.ts shows a true duplicate kid+alg is refused too).
  */
@@ -56,7 +55,7 @@ const JWK_OUTCOMES: Readonly<Record<number, Outcome>> = {
   4: ON_IMPORT('invalid_key', 'kid-aes-sign', 'JWK "k" is not valid base64url (non-zero trailing bits)'),
   5: 'accept',
   6: ON_IMPORT('unsupported_algorithm', 'kid-rsa-sign', 'alg "RSA1_5" is not supported'),
-  7: 'accept',
+  7: ON_IMPORT('invalid_key', 'kid-rsa-roca-sign', 'RSA modulus has the ROCA fingerprint (CVE-2017-15361): its generator makes keys that can be factored; replace the key'),
   8: ON_IMPORT('invalid_key', 'RS256_1024', 'RSA modulus is 1024 bits; at least 2048 are required'),
   9: ON_IMPORT('invalid_key', 'RS256_2048', 'RSA public exponent must be odd and at least 3'),
   10: ON_IMPORT('invalid_key', 'short_hs256_key', 'expected at least 32 bytes for HS256, got 31'),
@@ -81,7 +80,6 @@ const JWK_OUTCOMES: Readonly<Record<number, Outcome>> = {
 /** The json_web_key_test.json verdicts that differ from Wycheproof's, and why (see the top of this file). */
 const JWK_DIFFERS: Readonly<Record<number, string>> = {
   1: 'keys are bound to their own alg',
-  7: 'core has no ROCA check (gap)',
 };
 
 interface JwkTest {

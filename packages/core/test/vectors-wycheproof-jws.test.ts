@@ -16,7 +16,6 @@
  * - tc 367, 370 (invalid "padding" cases) are byte-for-byte the valid token of tc 357: a defect of the vectors. The
  *   token is accepted, as tc 357 requires; the padded spellings the comments describe are rejected below.
  * - tc 372, 373 ("valid") contain a `?` inside a segment; the MAC only matches once it is dropped. Tessera rejects.
- * - crypto tc 46 (ROCA key) is accepted: core has no ROCA fingerprint check (a gap in keys/, reported).
  * - crypto tc 47 (mixed HS256 + ES256 key set) is accepted: every key is bound to its own `alg`, so one cannot stand
  *   in for the other (the position of keys-jwk.test.ts for json_web_key_test tc 1).
  */
@@ -47,6 +46,11 @@ const ALG_NONE: Rejection = { code: 'alg_not_allowed', message: /^unsecured toke
 const ALG_NOT_ALLOWED: Rejection = { code: 'alg_not_allowed', message: /^"alg" header parameter value is not allowed$/ };
 const WRONG_USE: Rejection = { code: 'invalid_key', message: /^JWK "use" "enc" does not fit (RS|ES)256 \(a "sig" algorithm\)$/, stage: 'import' };
 const WRONG_KEY_OPS: Rejection = { code: 'invalid_key', message: /^JWK "key_ops" allows no sig operation$/, stage: 'import' };
+const ROCA_KEY: Rejection = {
+  code: 'invalid_key',
+  message: /^RSA modulus has the ROCA fingerprint \(CVE-2017-15361\): its generator makes keys that can be factored; replace the key$/,
+  stage: 'import',
+};
 
 /** Expected outcome per Wycheproof comment (the comment names the defect); flags are handled in {@link expected}. */
 const BY_COMMENT: readonly (readonly [RegExp, Outcome])[] = [
@@ -63,6 +67,8 @@ const BY_COMMENT: readonly (readonly [RegExp, Outcome])[] = [
   [/^rejectsAttackerProvidedEmbeddedJwk$/, BAD_SIGNATURE],
   [/^rejectWrongUse$/, WRONG_USE],
   [/^rejectWrongKeyOps$/, WRONG_KEY_OPS],
+  // An RSALib (CVE-2017-15361) modulus: refused at import, before any token is looked at.
+  [/^rejectsKeyWithRocaVulnerability$/, ROCA_KEY],
   // The "base64" group: spaces, padding, stray characters, non-zero unused bits.
   [/^(rejectsSpacesInMac|rejectsInvalidCharacterInsertedInMac|rejects0ReplacedbyInvalidCharacter|rejectsInvalidCharacters)$/, NOT_CANONICAL],
   [/^(spacesIn|invalidCharactersIn)(Header|Payload)$|^InvalidCharacterInPayload$/, NOT_CANONICAL],
@@ -77,7 +83,6 @@ const DISAGREEMENTS: Readonly<Record<string, { outcome: Outcome; why: string }>>
   'json_web_signature_test.json#370': { outcome: 'accept', why: 'the token is identical to valid tc 357' },
   'json_web_signature_test.json#372': { outcome: NOT_CANONICAL, why: 'a "?" inside the header segment' },
   'json_web_signature_test.json#373': { outcome: NOT_CANONICAL, why: 'a "?" inside the payload segment' },
-  'json_web_crypto_test.json#46': { outcome: 'accept', why: 'core has no ROCA check (gap)' },
   'json_web_crypto_test.json#47': { outcome: 'accept', why: 'keys are bound to their own alg' },
 };
 

@@ -3,6 +3,7 @@ import type { KeyAlgorithm } from '../algorithms.js';
 import { InvalidKeyError } from '../errors.js';
 import { createKey } from '../lib/key.js';
 import type { Jwk, KeyUse, TesseraKey } from '../types.js';
+import { assertPrivateMatchesPublic } from './private-key-match.js';
 import { assertJwkFitsAlg } from './validate-key.js';
 
 // Internal: turns a validated asymmetric JWK into TesseraKeys. Every asymmetric importer and the generator end
@@ -48,8 +49,8 @@ export interface AsymmetricKeys {
 }
 
 /**
- * Validates `jwk` for `alg` and imports it (a 1024–2047-bit RSA public key only with `allowWeakRsa`, marked
- * verify-only). Private keys end up non-extractable (their public half was read from the JWK, so nothing needs to
+ * Validates `jwk` for `alg` — type, curve, strength, ROCA, and for a private key that its private members belong to
+ * its public ones — and imports it (a 1024–2047-bit RSA public key only with `allowWeakRsa`, marked verify-only). Private keys end up non-extractable (their public half was read from the JWK, so nothing needs to
  * export them later); the public twin is imported too, so a key set can verify with (or encrypt to) the public half
  * of a private key without another import.
  */
@@ -62,6 +63,7 @@ export async function finishAsymmetric(jwk: Jwk, alg: KeyAlgorithm, use: KeyUse,
     // Nothing of Tessera's may sign with a weak key, so a private one has no use: take the peer's public key.
     throw new InvalidKeyError('allowWeakRsa imports public keys only: a key under 2048 bits may verify, never sign');
   }
+  if (isPrivate) await assertPrivateMatchesPublic(jwk);
   const verifyOnly = weakRsa ? 'allowWeakRsa' : undefined;
   let publicCrypto: CryptoKey;
   let privateCrypto: CryptoKey | undefined;

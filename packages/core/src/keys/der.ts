@@ -175,3 +175,34 @@ export function pkcs8FromSec1(der: Uint8Array): { der: Uint8Array; crv: string }
   const algId = tlv(SEQUENCE, tlv(OID, hexBytes(OID_EC)), curveOid.raw);
   return { der: tlv(SEQUENCE, VERSION_0, algId, tlv(OCTET_STRING, der)), crv: CURVES[hex(curveOid.value)] ?? 'unknown-curve' };
 }
+
+const EC_CURVE_OIDS: Readonly<Record<string, string>> = Object.freeze({
+  'P-256': '2a8648ce3d030107',
+  'P-384': '2b81040022',
+  'P-521': '2b81040023',
+});
+const OKP_CURVE_OIDS: Readonly<Record<string, string>> = Object.freeze({ Ed25519: '2b6570', X25519: '2b656e' });
+
+/**
+ * PKCS #8 holding only an EC private scalar `d` (RFC 5915 ECPrivateKey without its optional public key), so that
+ * whoever imports it computes the public point from `d` itself.
+ * @returns the DER, or undefined for a curve other than P-256/384/521
+ */
+export function pkcs8FromEcScalar(d: Uint8Array, crv: string): Uint8Array | undefined {
+  const oid = EC_CURVE_OIDS[crv];
+  if (oid === undefined) return undefined;
+  const ecPrivateKey = tlv(SEQUENCE, tlv(INTEGER, Uint8Array.of(1)), tlv(OCTET_STRING, d));
+  const algId = tlv(SEQUENCE, tlv(OID, hexBytes(OID_EC)), tlv(OID, hexBytes(oid)));
+  return tlv(SEQUENCE, VERSION_0, algId, tlv(OCTET_STRING, ecPrivateKey));
+}
+
+/**
+ * PKCS #8 of an Ed25519 / X25519 private key (RFC 8410 §7: the 32-byte seed in an OCTET STRING), from which the
+ * importer computes the public key itself.
+ * @returns the DER, or undefined for another curve
+ */
+export function pkcs8FromOkpSeed(d: Uint8Array, crv: string): Uint8Array | undefined {
+  const oid = OKP_CURVE_OIDS[crv];
+  if (oid === undefined) return undefined;
+  return tlv(SEQUENCE, VERSION_0, tlv(SEQUENCE, tlv(OID, hexBytes(oid))), tlv(OCTET_STRING, tlv(OCTET_STRING, d)));
+}

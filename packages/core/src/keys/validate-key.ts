@@ -12,6 +12,7 @@ import {
 import { InvalidKeyError, TesseraArgumentError, UnsupportedAlgorithmError } from '../errors.js';
 import type { Jwk, KeyUse } from '../types.js';
 import { decodeBase64Url } from './encoding.js';
+import { hasRocaFingerprint } from './roca.js';
 
 // Internal: the one place that decides whether a key may be used with an algorithm. Every importer (secret, PEM,
 // JWK, JWKS, generated, remote) ends here, so a rule added once holds everywhere. Messages name the key's type and
@@ -150,8 +151,8 @@ function bitLength(bytes: Uint8Array): number {
 }
 
 /**
- * RSA modulus ≥ 2048 bits (≥ 1024 with `allowWeak`) and odd; public exponent odd and ≥ 3 (Wycheproof
- * `rejectsPublicExponent1`).
+ * RSA modulus ≥ 2048 bits (≥ 1024 with `allowWeak`), odd and without the ROCA fingerprint (Wycheproof
+ * `rejectsKeyWithRocaVulnerability`); public exponent odd and ≥ 3 (Wycheproof `rejectsPublicExponent1`).
  * @returns true when the modulus is below 2048 bits (only possible with `allowWeak`).
  */
 export function assertRsaStrength(n: Uint8Array, e: Uint8Array, allowWeak = false): boolean {
@@ -165,6 +166,9 @@ export function assertRsaStrength(n: Uint8Array, e: Uint8Array, allowWeak = fals
   if ((n[n.length - 1]! & 1) === 0) throw new InvalidKeyError('RSA modulus must be odd');
   const eBits = bitLength(e);
   if (eBits < 2 || (e[e.length - 1]! & 1) === 0) throw new InvalidKeyError('RSA public exponent must be odd and at least 3');
+  if (hasRocaFingerprint(n)) {
+    throw new InvalidKeyError('RSA modulus has the ROCA fingerprint (CVE-2017-15361): its generator makes keys that can be factored; replace the key');
+  }
   return bits < MIN_RSA_BITS;
 }
 
