@@ -1,13 +1,4 @@
 import type { KyInstance } from 'ky';
-import {
-  clientCredentialsGrantRequest,
-  genericTokenEndpointRequest,
-  processGenericTokenEndpointResponse,
-  refreshTokenGrantRequest,
-  type AuthorizationServer,
-  type DPoPHandle,
-  type Client as OAuthClient,
-} from 'oauth4webapi';
 import { TokenClientError } from '../errors.js';
 import type { LogoutReason, TokenClientEvents, TokenClientListener } from '../events.js';
 import type { TokenClientOptions } from '../options.js';
@@ -19,14 +10,13 @@ import { CrossTab, type TabMessage } from './cross-tab.js';
 import { DpopKey } from './dpop.js';
 import { Emitter } from './emitter.js';
 import { authorizedFetch, authorizedKy, type Authorizer } from './http.js';
-import { Issuer, type TokenCall } from './issuer.js';
+import { Grants } from './grants.js';
+import { Issuer } from './issuer.js';
 import { resolveOptions, type ResolvedOptions } from './options.js';
+import { RenewalSchedule } from './renewal-schedule.js';
 import { TokenStorage } from './token-storage.js';
 
 const notAuthenticated = (why: string) => new TokenClientError('not_authenticated', why);
-
-/** Exponential backoff with jitter: about 1 s, 2 s, 4 s … capped at 60 s. */
-const backoff = (failures: number) => Math.min(1000 * 2 ** (failures - 1), 60_000) * (0.75 + Math.random() / 2);
 
 function pendingAdapter(o: ResolvedOptions) {
   try {
@@ -49,13 +39,10 @@ export class Client implements TokenClient {
   readonly #dpop: DpopKey | undefined;
   readonly #ready: Promise<void>;
   readonly #http: Authorizer;
+  readonly #grants: Grants;
   #tokens: TokenSet | undefined;
   #flight: Promise<TokenSet> | undefined;
-  #timer: ReturnType<typeof setTimeout> | undefined;
-  /** When the timer retries after a network failure; `Infinity` after another failure (no timer until new tokens). */
-  #retryAt: number | undefined;
-  #failures = 0;
-  #requests: number[] = [];
+  readonly #schedule: RenewalSchedule;
   #closed = false;
 
   constructor(options: TokenClientOptions) {
@@ -65,6 +52,10 @@ export class Client implements TokenClient {
     this.#storage = new TokenStorage(o.storage, o.storageKey, report);
     this.#pending = new TokenStorage(pendingAdapter(o), `${o.storageKey}:authorize`, report);
     this.#dpop = o.dpop && new DpopKey(o.dpop, o.storageKey, this.#issuer.client, report);
+    this.#grants = new Grants(this.#issuer, o, this.#dpop);
+    this.#schedule = new RenewalSchedule(o, () => {
+      if (this.#tokens !== undefined) this.#renew(this.#tokens).catch(() => undefined); // reported as refresh_error
+    });
     this.#tabs = o.crossTab ? new CrossTab(o.storageKey, o.lockTimeoutMs, (m) => this.#onTab(m)) : undefined;
     this.#http = {
       fresh: () => this.#fresh(),
@@ -114,29 +105,12 @@ export class Client implements TokenClient {
 
   async clientCredentials(options: { scope?: string } = {}): Promise<TokenSet> {
     await this.#open();
-    return this.#login(await this.#clientCredentialsAnswer(options.scope ?? this.#o.scope), 'client_credentials');
+    return this.#login(await this.#grants.clientCredentials(options.scope ?? this.#o.scope), 'client_credentials');
   }
 
-  async password({ username, password, scope = this.#o.scope, apiKey }: PasswordCredentials): Promise<TokenSet> {
+  async password(credentials: PasswordCredentials): Promise<TokenSet> {
     await this.#open();
-    const answer =
-      apiKey === undefined
-        ? await this.#token((as, client, options) =>
-            genericTokenEndpointRequest(as, client, this.#o.clientAuth, 'password', this.#params({ username, password, scope }), options),
-          )
-        : await this.#issuer.token(
-            // The reference JWE service's /token takes JSON, not the RFC 6749 form; its answer is processed as any.
-            (as) => this.#o.fetch(this.#jsonTokenEndpoint(as), {
-              method: 'POST',
-              headers: { 'content-type': 'application/json', accept: 'application/json' },
-              body: JSON.stringify({ username, password, api_key: apiKey }),
-              redirect: 'manual',
-              signal: AbortSignal.timeout(this.#o.timeoutMs),
-            }),
-            (as, client, response) =>
-              processGenericTokenEndpointResponse(as, client, response, { recognizedTokenTypes: { jwe: () => undefined } }),
-          );
-    return this.#login(answer, 'password');
+    return this.#login(await this.#grants.password(credentials), 'password');
   }
 
   async logout({ revoke = true }: { revoke?: boolean } = {}): Promise<{ revoked: boolean }> {
@@ -160,7 +134,7 @@ export class Client implements TokenClient {
 
   close(): void {
     this.#closed = true;
-    clearTimeout(this.#timer);
+    this.#schedule.stop();
     this.#tabs?.close();
   }
 
@@ -183,27 +157,23 @@ export class Client implements TokenClient {
     return tokens;
   }
 
-  #stale(t: TokenSet, now = Date.now()): boolean {
-    return t.expiresAt !== undefined && now >= t.expiresAt - Math.min(this.#o.refreshSkewMs, (t.expiresAt - t.issuedAt) / 2);
-  }
-
   #set(tokens: TokenSet): void {
     this.#tokens = tokens;
-    this.#retryAt = undefined;
-    this.#schedule();
+    this.#schedule.fresh();
+    this.#schedule.plan(tokens);
     this.#events.emit('tokens', tokens);
   }
 
   #drop(reason: LogoutReason): void {
     const had = this.#tokens !== undefined;
     this.#tokens = undefined;
-    this.#schedule();
+    this.#schedule.plan(undefined);
     if (had) this.#events.emit('logout', { reason });
   }
 
   /** Makes `tokens` current, stores them and tells the other tabs (under the lock when renewing). */
   async #commit(tokens: TokenSet): Promise<void> {
-    this.#failures = 0;
+    this.#schedule.succeeded();
     this.#set(tokens);
     await this.#storage.save(tokens);
     this.#tabs?.post({ type: 'tokens', tokens });
@@ -220,32 +190,14 @@ export class Client implements TokenClient {
     if (!this.#storage.shared) void this.#storage.save(tokens);
   }
 
-  #schedule(): void {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
-    const t = this.#tokens;
-    if (this.#closed || !this.#o.autoRefresh || t === undefined || this.#retryAt === Infinity) return;
-    let at = this.#retryAt;
-    if (at === undefined && t.expiresAt !== undefined && (t.refreshToken !== undefined || t.grant === 'client_credentials')) {
-      at = t.expiresAt - Math.min(this.#o.refreshSkewMs, (t.expiresAt - t.issuedAt) / 2);
-    }
-    if (at === undefined) return;
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      if (this.#tokens !== undefined) this.#renew(this.#tokens).catch(() => undefined); // reported as refresh_error
-    }, Math.min(Math.max(at - Date.now(), 0), 2 ** 31 - 1));
-    // A CLI or service must be able to exit while a renewal is scheduled.
-    (this.#timer as { unref?: () => void }).unref?.();
-  }
-
   // ---- renewal ----
 
   async #fresh(): Promise<TokenSet> {
     const t = await this.#current();
-    if (!this.#stale(t)) return t;
+    if (!this.#schedule.due(t)) return t;
     const expired = t.expiresAt !== undefined && Date.now() >= t.expiresAt;
     // Backing off after a failure: the timer retries, and the token still works.
-    if (this.#retryAt !== undefined && Date.now() < this.#retryAt && !expired) return t;
+    if (this.#schedule.backingOff() && !expired) return t;
     try {
       return await this.#renew(t);
     } catch (err) {
@@ -257,7 +209,7 @@ export class Client implements TokenClient {
 
   async #renewAfter401(sent: TokenSet): Promise<TokenSet | undefined> {
     const mine = this.#tokens;
-    if (mine !== undefined && mine.accessToken !== sent.accessToken && !this.#stale(mine)) return mine;
+    if (mine !== undefined && mine.accessToken !== sent.accessToken && !this.#schedule.due(mine)) return mine;
     try {
       const next = await this.#renew(sent);
       return next.accessToken === sent.accessToken ? undefined : next;
@@ -278,15 +230,9 @@ export class Client implements TokenClient {
       return await (this.#tabs ? this.#tabs.run(() => this.#renewLocked(bad)) : this.#renewLocked(bad));
     } catch (err) {
       const error = err instanceof TokenClientError ? err : new TokenClientError('issuer_unavailable', 'the renewal failed', { cause: err });
-      const transient = error.code === 'issuer_unavailable' && this.#tokens !== undefined;
-      this.#failures++;
-      this.#retryAt = transient ? Date.now() + backoff(this.#failures) : Infinity;
-      this.#schedule();
-      this.#events.emit('refresh_error', {
-        error,
-        attempt: this.#failures,
-        retryInMs: transient && this.#o.autoRefresh ? this.#retryAt - Date.now() : undefined,
-      });
+      const { attempt, retryInMs } = this.#schedule.failed(error.code === 'issuer_unavailable' && this.#tokens !== undefined);
+      this.#schedule.plan(this.#tokens);
+      this.#events.emit('refresh_error', { error, attempt, retryInMs });
       throw error;
     }
   }
@@ -303,7 +249,7 @@ export class Client implements TokenClient {
       if (stored) base = stored;
     }
     if (base === undefined) throw notAuthenticated('logged out');
-    if (base.accessToken !== bad.accessToken && !this.#stale(base)) {
+    if (base.accessToken !== bad.accessToken && !this.#schedule.due(base)) {
       // Another tab (or an earlier renewal here) already rotated: use its token set, spend nothing.
       if (base.accessToken !== this.#tokens?.accessToken) this.#set(base);
       return base;
@@ -312,18 +258,10 @@ export class Client implements TokenClient {
     if (refreshToken === undefined && base.grant !== 'client_credentials') {
       throw notAuthenticated('the token set has no refresh token to renew it with');
     }
-    this.#countRequest();
+    this.#schedule.count();
     let answer: TokenAnswer;
     try {
-      answer =
-        refreshToken === undefined
-          ? await this.#clientCredentialsAnswer(base.scope)
-          : await this.#token((as, client, options) =>
-              refreshTokenGrantRequest(as, client, this.#o.clientAuth, refreshToken, {
-                ...options,
-                additionalParameters: this.#o.tokenParameters,
-              }),
-            );
+      answer = refreshToken === undefined ? await this.#grants.clientCredentials(base.scope) : await this.#grants.refresh(refreshToken);
     } catch (err) {
       if ((err as TokenClientError).code === 'invalid_grant' && base.refreshToken !== undefined) return this.#refused(base, err);
       throw err;
@@ -348,46 +286,7 @@ export class Client implements TokenClient {
     throw err;
   }
 
-  #countRequest(): void {
-    const now = Date.now();
-    this.#requests = this.#requests.filter((at) => at > now - this.#o.rateWindowMs);
-    if (this.#requests.length >= this.#o.rateMax) {
-      throw new TokenClientError(
-        'refresh_rate_limited',
-        `more than ${this.#o.rateMax} renewals in ${this.#o.rateWindowMs / 1000} s: renewal paused (is the API rejecting fresh tokens?)`,
-      );
-    }
-    this.#requests.push(now);
-  }
-
-  // ---- grants ----
-
-  #params(values: Record<string, string | undefined>): Record<string, string> {
-    const params: Record<string, string> = { ...this.#o.tokenParameters };
-    for (const [name, value] of Object.entries(values)) if (value !== undefined) params[name] = value;
-    return params;
-  }
-
-  async #token(
-    send: (as: AuthorizationServer, client: OAuthClient, options: Parameters<TokenCall>[1]) => Promise<Response>,
-  ): Promise<TokenAnswer> {
-    const dpop: DPoPHandle | undefined = await this.#dpop?.handle();
-    return this.#issuer.token((as, options) => send(as, this.#issuer.client, options), processGenericTokenEndpointResponse, dpop);
-  }
-
-  #jsonTokenEndpoint(as: AuthorizationServer): string {
-    const endpoint = as.token_endpoint;
-    if (endpoint === undefined || !(endpoint.startsWith('https:') || (this.#o.allowInsecure && endpoint.startsWith('http:')))) {
-      throw new TokenClientError('endpoint_missing', 'the issuer has no https: token endpoint');
-    }
-    return endpoint;
-  }
-
-  #clientCredentialsAnswer(scope: string | undefined): Promise<TokenAnswer> {
-    return this.#token((as, client, options) =>
-      clientCredentialsGrantRequest(as, client, this.#o.clientAuth, this.#params({ scope }), options),
-    );
-  }
+  // ---- grants and API calls ----
 
   async #login(answer: TokenAnswer, grant: GrantType): Promise<TokenSet> {
     const tokens = toTokenSet(answer, grant);
