@@ -5,9 +5,10 @@ import type { AddressInfo } from 'node:net';
 import { generateKeyPair, signJwt, type GeneratedKeyPair } from '@tessera/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../src/run.js';
-import { jsonOf, runCli, spawnCli, tempDir, writeIn } from './helpers.js';
+import { jsonOf, runCli, spawnCli, tempDir, useCliProcess, writeIn } from './helpers.js';
 
 const dir = tempDir();
+useCliProcess();
 let es: GeneratedKeyPair;
 let server: Server;
 let jwksUrl: string;

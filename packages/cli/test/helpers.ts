@@ -4,20 +4,51 @@
  * with core.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { afterAll } from 'vitest';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { afterAll, beforeAll } from 'vitest';
 import type { CliIo, ForwardedSignal } from '../src/lib/io.js';
 import { run } from '../src/run.js';
 
 /** The repository root. */
 export const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-/** The CLI's source entry, run with tsx. */
+/** The CLI's source entry. */
 export const BIN = join(ROOT, 'packages', 'cli', 'src', 'bin.ts');
-/** tsx's loader, by path: `--import tsx` would resolve from the child's working directory. */
-const TSX = pathToFileURL(join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+
+/**
+ * Child-process tests run src/bin.ts bundled once per test file by esbuild (with `@tessera/core` from its source, as
+ * the vitest aliases give it): the same code as `node --import tsx src/bin.ts`, without tsx compiling the CLI and core
+ * again in every child. The bundle sits under node_modules so it resolves jose and lru-cache like the packages do.
+ */
+let bundle: string | undefined;
+
+/** Builds the bundle before the file's tests and removes it after them. */
+export function useCliProcess(): void {
+  const dir = join(ROOT, 'node_modules', '.cache', 'tessera-cli-test');
+  beforeAll(async () => {
+    mkdirSync(dir, { recursive: true });
+    const outdir = mkdtempSync(join(dir, 'bin-'));
+    bundle = join(outdir, 'tessera.mjs');
+    await build({
+      entryPoints: [BIN],
+      outfile: bundle,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      packages: 'external',
+      alias: { '@tessera/core': join(ROOT, 'packages', 'core', 'src', 'index.node.ts') },
+      logLevel: 'error',
+    });
+  });
+  afterAll(() => {
+    if (bundle !== undefined) rmSync(dirname(bundle), { recursive: true, force: true });
+    bundle = undefined;
+  });
+}
 
 /** What a run printed and returned. */
 export interface CliResult {
@@ -62,10 +93,12 @@ export async function runCli(argv: readonly string[], options: RunOptions = {}):
   return { code, stdout, stderr, bytes: Buffer.concat(raw) };
 }
 
-/** Runs the CLI as a child process (`node --import tsx packages/cli/src/bin.ts …`), by default from the repository root. */
+/** Runs the CLI as a child process (see {@link useCliProcess}), by default from the repository root. */
 export function spawnCli(argv: readonly string[], options: RunOptions = {}): Promise<CliResult> {
+  if (bundle === undefined) throw new Error('call useCliProcess() in the test file first');
+  const entry = bundle;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', TSX, BIN, ...argv], {
+    const child = spawn(process.execPath, [entry, ...argv], {
       cwd: options.cwd ?? ROOT,
       env: { PATH: process.env['PATH'], ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -78,6 +111,12 @@ export function spawnCli(argv: readonly string[], options: RunOptions = {}): Pro
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
     child.stdin.end(options.stdin ?? '');
   });
+}
+
+/** The path of the bundled CLI (see {@link useCliProcess}), for shell scripts. */
+export function cliProcessEntry(): string {
+  if (bundle === undefined) throw new Error('call useCliProcess() in the test file first');
+  return bundle;
 }
 
 /** Parses the one JSON object a `--json` run printed (and checks that it is exactly one). */

@@ -23,8 +23,8 @@ export const decrypt: Command = {
     'or {"header", "payloadBase64url"} for binary data.',
   ].join('\n'),
   options: {
-    key: { type: 'string', multiple: true, value: 'key', description: 'dir secret, or private PEM/JWK/JWKS (file or env:NAME)' },
-    alg: { type: 'string', list: true, value: 'alg', description: 'accepted key management (dir, RSA-OAEP-256, ECDH-ES…); binds PEM keys' },
+    key: { type: 'string', multiple: true, value: 'key', description: 'a secret (dir, or key wrapping with --alg), or a private PEM/JWK/JWKS (file or env:NAME)' },
+    alg: { type: 'string', list: true, value: 'alg', description: 'accepted key management (dir, A*KW, A*GCMKW, RSA-OAEP*, ECDH-ES*); binds PEM keys and secrets' },
     enc: { type: 'string', list: true, value: 'enc', description: 'accepted content encryptions; sizes a dir secret (default A256GCM)' },
     ...KEY_INPUT_OPTIONS,
     typ: { type: 'string', multiple: true, value: 'typ', description: 'expected "typ" header of the JWE' },

@@ -28,23 +28,23 @@ async function signingKeyOf(args: Args, io: CliIo): Promise<SignAndEncryptOption
 /** `tessera encrypt`: a JWE with core's `encryptJwe`, or a nested sign-then-encrypt token with `signAndEncrypt`. */
 export const encrypt: Command = {
   name: 'encrypt',
-  summary: 'encrypt a payload as a JWE (dir, RSA-OAEP-256, ECDH-ES[+A*KW]); with --sign-key, sign then encrypt (nested)',
+  summary: 'encrypt a payload as a JWE (dir, key wrapping, RSA-OAEP, ECDH-ES); with --sign-key, sign then encrypt (nested)',
   usage: [
     'encrypt --key <key> [--alg <alg>] [--enc <enc>] [options] <plaintext|@file|->',
     'encrypt --key <key> --sign-key <key> [--sign-alg <alg>] [claim options] [claims-json|@file|-]',
   ],
   description: [
-    'Encrypts with core\'s encryptJwe and prints the compact JWE. The key: a dir secret (the default --alg for a',
-    'secret; sized for --enc, default A256GCM), or the recipient\'s public key (PEM/JWK/JWKS) for RSA-OAEP-256 or',
-    'ECDH-ES / ECDH-ES+A128KW/A192KW/A256KW. The plaintext is encrypted byte for byte; a compact JWS gets',
-    '"cty": "JWT" (a nested token) unless --cty says otherwise.',
+    'Encrypts with core\'s encryptJwe and prints the compact JWE. The key: a shared secret — "dir" by default (sized',
+    'for --enc, default A256GCM) or a key-wrapping key with --alg A128KW…A256KW / A128GCMKW…A256GCMKW — or the',
+    'recipient\'s public key (PEM/JWK/JWKS) for RSA-OAEP(-256/384/512) or ECDH-ES(+A128KW/A192KW/A256KW). The',
+    'plaintext is encrypted byte for byte; a compact JWS gets "cty": "JWT" (a nested token) unless --cty says otherwise.',
     '',
     'With --sign-key the input is claims: they are signed (core\'s signAndEncrypt, with the claim options of',
     '"tessera sign") and the JWS encrypted with "cty": "JWT" — the nested format. --json prints {"token", "header"}.',
   ].join('\n'),
   options: {
-    key: { type: 'string', value: 'key', description: 'encryption key: dir secret, or the recipient\'s public PEM/JWK/JWKS (file or env:NAME)' },
-    alg: { type: 'string', value: 'alg', description: 'key management: dir (default for secrets), RSA-OAEP-256, ECDH-ES, ECDH-ES+A128KW/A192KW/A256KW' },
+    key: { type: 'string', value: 'key', description: 'encryption key: a secret, or the recipient\'s public PEM/JWK/JWKS (file or env:NAME)' },
+    alg: { type: 'string', value: 'alg', description: 'key management: dir (default for secrets), A*KW, A*GCMKW, RSA-OAEP[-256/384/512], ECDH-ES[+A*KW]' },
     enc: { type: 'string', value: 'enc', description: 'content encryption: A128GCM…A256GCM, A128CBC-HS256…A256CBC-HS512 (default A256GCM)' },
     zip: { type: 'boolean', description: 'DEFLATE before encrypting (zip: DEF; can leak content through length)' },
     cty: { type: 'string', value: 'cty', description: 'the "cty" header (default: JWT when the plaintext is a JWS)' },
@@ -61,6 +61,7 @@ export const encrypt: Command = {
     'tessera encrypt --key env:JWE_ENCRYPTION_KEY --enc A256GCM "$JWT"        # JWT wrapped in JWE, cty JWT',
     'tessera encrypt --key enc.pub.pem --alg ECDH-ES+A256KW --sign-key sig.json --sub user-1 --expires-in 10m',
     'tessera encrypt --key rsa.pub.pem --alg RSA-OAEP-256 --zip @document.json',
+    'tessera encrypt --key env:KEK --alg A256KW --enc A128CBC-HS256 "$JWT"',
   ],
   async run({ args, io, out }) {
     args.expectPositionals(1, 'the plaintext');

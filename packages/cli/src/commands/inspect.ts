@@ -34,7 +34,7 @@ export const inspect: Command = {
   options: {
     key: { type: 'string', multiple: true, value: 'key', description: 'decryption key for a JWE: file (PEM, JWK, JWKS), env:NAME, or the secret itself' },
     ...KEY_INPUT_OPTIONS,
-    alg: { type: 'string', list: true, value: 'alg', description: 'algorithm to bind a PEM or alg-less JWK decryption key to (secrets: dir)' },
+    alg: { type: 'string', list: true, value: 'alg', description: 'algorithm of a PEM or alg-less JWK decryption key; of a secret when not dir (A256KW…)' },
     enc: { type: 'string', list: true, value: 'enc', description: 'content encryption a dir secret is sized for (default A256GCM)' },
     compat: { type: 'string', list: true, value: 'name', description: 'decrypt a peer\'s departures from the RFCs: gcmIv128, zlibDeflate' },
   },

@@ -15,7 +15,7 @@ export const CLAIM_OPTIONS: OptionSpecs = {
   'expires-in': { type: 'string', value: 'duration', description: `lifetime: seconds or 30s/15m/2h/7d (default ${DEFAULT_EXPIRES_IN / 60}m unless the claims have "exp")` },
   'no-expiry': { type: 'boolean', description: 'write no "exp" (a token that never expires; discouraged)' },
   'not-before': { type: 'string', value: 'time', description: 'the "nbf" claim: a duration from now (5m), a NumericDate or an ISO date' },
-  jti: { type: 'string', value: 'id|random', description: 'the "jti" claim; "random" for a random 128-bit id' },
+  jti: { type: 'string', value: 'id', description: 'the "jti" claim; the word random for a random 128-bit id' },
   claim: { type: 'string', multiple: true, value: 'name=value', description: 'add a claim; the value is parsed as JSON when it is JSON (42, true, ["a"]), else taken as a string' },
 };
 

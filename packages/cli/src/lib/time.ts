@@ -12,16 +12,17 @@ const relative = new Intl.RelativeTimeFormat('en', { numeric: 'always' });
  * A time difference in words, in the largest whole unit: `in 14 minutes`, `3 hours ago`. Rounds toward zero, so a
  * token with 14 min 59 s left "expires in 14 minutes".
  * @param seconds - the difference from now (positive: in the future)
+ * @param past - word it as past ("… ago"); @default seconds < 0
  */
-export function relativeTime(seconds: number): string {
+export function relativeTime(seconds: number, past = seconds < 0): string {
   const abs = Math.abs(seconds);
   for (const [unit, size] of UNITS) {
     if (abs >= size || unit === 'second') {
       const count = Math.floor(abs / size);
-      return relative.format(seconds < 0 ? -count : count, unit);
+      return relative.format(past ? -count : count, unit);
     }
   }
-  return relative.format(0, 'second');
+  return relative.format(past ? -0 : 0, 'second');
 }
 
 /** One time claim described for people and for `--json`. */
@@ -59,7 +60,7 @@ export function describeTimes(payload: Record<string, unknown>, nowMs: number): 
     if (typeof value !== 'number' || !Number.isFinite(value)) return undefined;
     const diff = value - now;
     const isPast = diff <= 0;
-    return { value, at: isoOf(value), text: `${isPast ? past : future} ${relativeTime(diff)}`, past: isPast };
+    return { value, at: isoOf(value), text: `${isPast ? past : future} ${relativeTime(diff, isPast)}`, past: isPast };
   };
   const exp = claim('exp', 'expires', 'expired');
   const iat = claim('iat', 'issued', 'issued');
