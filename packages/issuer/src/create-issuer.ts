@@ -119,6 +119,10 @@ export async function createIssuer(options: IssuerOptions): Promise<Issuer> {
 
   const ownStore = options.store === undefined;
   const store = options.store ?? new MemoryTokenStore();
+  const counterStore = resolved.counter === 'memory' ? new MemoryTokenStore() : undefined;
+  const counter = resolved.counter;
+  const count = typeof counter === 'function' ? counter
+    : (key: string, windowSeconds: number) => (counterStore ?? store).increment(key, windowSeconds);
   const now = resolved.now;
   const dpopVerifier = createDpopProofVerifier({
     store,
@@ -139,6 +143,7 @@ export async function createIssuer(options: IssuerOptions): Promise<Issuer> {
     authorizationCodeTtl: resolved.authorizationCodeTtl,
     graceSeconds: resolved.graceSeconds,
     rateLimit: resolved.rateLimit,
+    count,
     failedAuth: new TtlCache<string, number>({ max: 10_000, ttl: (resolved.rateLimit.failedAuth?.windowSeconds ?? 60) * 1000 }),
     records: new TtlCache<string, RefreshTokenRecord>({ max: 50_000, ttl: 3_600_000 }),
     maxBodyBytes: resolved.maxBodyBytes,
@@ -188,6 +193,7 @@ export async function createIssuer(options: IssuerOptions): Promise<Issuer> {
       if (closed) return;
       closed = true;
       await state.reader.close();
+      await counterStore?.close();
       if (ownStore) await store.close();
     },
   });

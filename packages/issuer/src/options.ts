@@ -1,4 +1,4 @@
-import type { JwsAlgorithm, JwtClaims, KeySet, TesseraKey, TokenStore } from '@tessera/core';
+import type { CounterState, JwsAlgorithm, JwtClaims, KeySet, TesseraKey, TokenStore } from '@tessera/core';
 import type { Context } from 'koa';
 import type { AuditListener } from './audit.js';
 import type { ClientConfig } from './clients/client-config.js';
@@ -22,6 +22,13 @@ export interface RateLimitOptions {
    * (so guessing cannot burn CPU on scrypt). @default { max: 20, windowSeconds: 300 }
    */
   failedAuth?: RateLimitRule | false;
+  /**
+   * Where hits are counted: `'store'` (the issuer's store: with `@tessera/redis` every process shares the count, at one
+   * round trip per request), `'memory'` (this process only, no round trip), or your own counter (same contract as
+   * `TokenStore.increment`).
+   * @default 'store'
+   */
+  counter?: 'store' | 'memory' | ((key: string, windowSeconds: number) => Promise<CounterState>);
 }
 
 /** What the public parts of a client look like to hooks. */

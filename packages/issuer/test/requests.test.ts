@@ -1,5 +1,6 @@
 import { request as httpRequest } from 'node:http';
-import { describe, expect, it } from 'vitest';
+import { MemoryTokenStore } from '@tessera/core';
+import { describe, expect, it, vi } from 'vitest';
 import type { AuditEvent } from '../src/index.js';
 import { SECRET, basic, post, startIssuer, type StartOptions } from './helpers.js';
 
@@ -77,6 +78,24 @@ describe('rate limits', () => {
     expect(events.filter((e) => e.type === 'token.rejected')).toHaveLength(2);
     // Another client has its own counter.
     expect((await post(`${url}/token`, { grant_type: 'client_credentials' }, { headers: { authorization: basic('rs', SECRET) } })).status).toBe(200);
+  });
+
+  it('counts through a process-local counter or a counter of your own instead of the store', async () => {
+    const store = new MemoryTokenStore();
+    const increment = vi.spyOn(store, 'increment');
+    const local = await startIssuer({ clients, store, rateLimit: { token: { max: 1, windowSeconds: 60 }, counter: 'memory' } });
+    expect((await post(`${local.url}/token`, { grant_type: 'client_credentials' }, { headers: auth })).status).toBe(200);
+    expect((await post(`${local.url}/token`, { grant_type: 'client_credentials' }, { headers: auth })).status).toBe(429);
+    expect(increment).not.toHaveBeenCalled();
+
+    const seen: string[] = [];
+    const own = await startIssuer({
+      clients,
+      rateLimit: { counter: async (key, windowSeconds) => { seen.push(`${key}/${windowSeconds}`); return { count: 1, resetSeconds: windowSeconds }; } },
+    });
+    expect((await post(`${own.url}/token`, { grant_type: 'client_credentials' }, { headers: auth })).status).toBe(200);
+    expect(seen).toEqual(['rl:token:svc/60']);
+    await store.close();
   });
 
   it('limits /introspect per client', async () => {

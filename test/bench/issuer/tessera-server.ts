@@ -24,8 +24,9 @@ const issuer = await createIssuer({
   store,
   audience: 'https://api.example',
   // On, so its cost (one counter round trip per request) is part of every row; the limit itself is never reached.
-  // RATE_LIMIT=off only for the round-trip count of the rotation alone.
-  rateLimit: process.env.RATE_LIMIT === 'off' ? false : { token: unlimited, introspect: unlimited },
+  // RATE_LIMIT=off / memory only for the round-trip counts of the rotation.
+  rateLimit: process.env.RATE_LIMIT === 'off' ? false
+    : { token: unlimited, introspect: unlimited, counter: process.env.RATE_LIMIT === 'memory' ? 'memory' : 'store' },
   authenticateUser: async ({ username }) => (username === 'bench' ? { subject: 'bench-user' } : null),
   clients: [
     { id: 'jwt-rs256', secret: BENCH_SECRET, signingAlg: 'RS256', scopes: ['read'] },

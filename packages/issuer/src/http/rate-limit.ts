@@ -4,8 +4,8 @@ import type { IssuerState } from '../internal/state.js';
 import type { RateLimitRule } from '../options.js';
 
 /**
- * Counts one hit on a per-client fixed-window counter in the store (`increment`), so every issuer instance sharing the
- * store shares the count.
+ * Counts one hit on a per-client fixed-window counter (by default the store's `increment`, so every issuer instance
+ * sharing the store shares the count).
  * @param state - the issuer
  * @param key - the counter, e.g. `token:client-1`
  * @param rule - the window
@@ -13,7 +13,7 @@ import type { RateLimitRule } from '../options.js';
  * @throws {TesseraError} `store_unavailable` when the store does not answer (the request then fails closed: 503)
  */
 export function countHit(state: IssuerState, key: string, rule: RateLimitRule): Promise<CounterState> {
-  return state.store.increment(`rl:${key}`, rule.windowSeconds);
+  return state.count(`rl:${key}`, rule.windowSeconds);
 }
 
 /**

@@ -17,6 +17,9 @@ export interface ReadBodyOptions {
   readonly json: boolean;
 }
 
+/** Strict UTF-8: a malformed sequence is an error, never silently replaced. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
 function bad(message: string): OAuthError {
   return new OAuthError('invalid_request', message);
 }
@@ -87,14 +90,10 @@ export async function readBody(ctx: Context, options: ReadBodyOptions): Promise<
   if (media?.charset !== undefined && media.charset !== 'utf-8' && media.charset !== 'utf8') {
     throw bad('the request body must be UTF-8');
   }
-  let text: string;
+  let bytes: Buffer;
   try {
     const length = ctx.get('content-length');
-    text = await getRawBody(ctx.req, {
-      limit: options.limit,
-      length: length === '' ? undefined : length,
-      encoding: 'utf8',
-    });
+    bytes = await getRawBody(ctx.req, { limit: options.limit, length: length === '' ? undefined : length });
   } catch (err) {
     const type = (err as { type?: unknown }).type;
     if (type === 'entity.too.large') {
@@ -103,7 +102,12 @@ export async function readBody(ctx: Context, options: ReadBodyOptions): Promise<
     }
     throw bad('the request body could not be read');
   }
-  if (text.includes('\uFFFD')) throw bad('the request body is not valid UTF-8');
+  let text: string;
+  try {
+    text = UTF8.decode(bytes);
+  } catch {
+    throw bad('the request body is not valid UTF-8');
+  }
   if (isForm) return { kind: 'form', params: parseForm(text) };
   let value: unknown;
   try {

@@ -1,7 +1,7 @@
 import { isJwsAlgorithm, parseDuration, type JwsAlgorithm } from '@tessera/core';
 import type { DpopAlgorithm } from '@tessera/verifier';
 import { IssuerConfigError } from '../errors.js';
-import type { IssuerOptions, RateLimitRule } from '../options.js';
+import type { IssuerOptions, RateLimitOptions, RateLimitRule } from '../options.js';
 import type { IssuerUrls } from './state.js';
 
 const KNOWN = new Set<string>([
@@ -35,6 +35,7 @@ export interface ResolvedIssuerOptions {
     readonly introspect: RateLimitRule | undefined;
     readonly failedAuth: RateLimitRule | undefined;
   };
+  readonly counter: RateLimitOptions['counter'] & {};
   readonly dpop: {
     readonly algorithms: readonly DpopAlgorithm[] | undefined;
     readonly maxAge: number | string | undefined;
@@ -113,7 +114,11 @@ export function resolveIssuerOptions(options: IssuerOptions): ResolvedIssuerOpti
   }
   const rl = options.rateLimit;
   if (rl !== undefined && rl !== false && (typeof rl !== 'object' || rl === null)) fail('rateLimit', 'must be an object or false');
-  const limits = rl === false ? { token: false, introspect: false, failedAuth: false } as const : rl ?? {};
+  const limits: RateLimitOptions = rl === false ? { token: false, introspect: false, failedAuth: false } : rl ?? {};
+  const counter = limits.counter ?? 'store';
+  if (counter !== 'store' && counter !== 'memory' && typeof counter !== 'function') {
+    fail('rateLimit.counter', 'must be "store", "memory" or a function (key, windowSeconds) => Promise<{ count, resetSeconds }>');
+  }
 
   const dpop = options.dpop ?? {};
   if (typeof dpop !== 'object' || dpop === null) fail('dpop', 'must be an object');
@@ -156,6 +161,7 @@ export function resolveIssuerOptions(options: IssuerOptions): ResolvedIssuerOpti
       introspect: rule(limits.introspect, 'rateLimit.introspect', DEFAULT_RATE_LIMIT.introspect),
       failedAuth: rule(limits.failedAuth, 'rateLimit.failedAuth', DEFAULT_RATE_LIMIT.failedAuth),
     }),
+    counter,
     dpop: { algorithms: algorithms ?? DEFAULT_DPOP_ALGORITHMS, maxAge: dpop.maxAge, clockTolerance: dpop.clockTolerance },
     devTools: options.devTools ?? false,
     maxBodyBytes,

@@ -1,4 +1,4 @@
-import type { KeySet, RefreshTokenRecord, TokenStore, TtlCache } from '@tessera/core';
+import type { CounterState, KeySet, RefreshTokenRecord, TokenStore, TtlCache } from '@tessera/core';
 import type { AuditEvent } from '../audit.js';
 import type { ResolvedClient } from '../clients/resolve-client.js';
 import type { AuthenticatedUser, AuthorizationDecision, AuthorizationRequest, PasswordLogin, RateLimitRule } from '../options.js';
@@ -37,6 +37,8 @@ export interface IssuerState {
     readonly introspect: RateLimitRule | undefined;
     readonly failedAuth: RateLimitRule | undefined;
   };
+  /** Counts one rate-limit hit (the store's `increment`, a process-local counter, or the user's). */
+  readonly count: (key: string, windowSeconds: number) => Promise<CounterState>;
   /** Last known failed-authentication counts per client id (the store holds the shared count). */
   readonly failedAuth: TtlCache<string, number>;
   /** Refresh token records by fingerprint: immutable once issued, so a rotation needs only the store's `rotate`. */
