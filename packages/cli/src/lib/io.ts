@@ -32,6 +32,13 @@ const SIGNALS: readonly ForwardedSignal[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
  * @returns process streams, `process.env`, `process.cwd()`, `Date.now` and process signals
  */
 export function nodeIo(): CliIo {
+  // `tessera keygen --alg RS256 | head -1`: a reader that stops early is not an error worth a stack trace.
+  if (process.stdout.listenerCount('error') === 0) {
+    process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+      process.exit(process.exitCode ?? 0);
+    });
+  }
   return {
     stdout: (chunk) => void process.stdout.write(chunk),
     stderr: (chunk) => void process.stderr.write(chunk),
