@@ -147,6 +147,7 @@ export async function createIssuer(options: IssuerOptions): Promise<Issuer> {
     failedAuth: new TtlCache<string, number>({ max: 10_000, ttl: (resolved.rateLimit.failedAuth?.windowSeconds ?? 60) * 1000 }),
     records: new TtlCache<string, RefreshTokenRecord>({ max: 50_000, ttl: 3_600_000 }),
     maxBodyBytes: resolved.maxBodyBytes,
+    jsonLogin: [...clients.values()].some((c) => c.compat === 'jwe-service'),
     now,
     audit: createAuditEmitter(options.onAudit, now),
     authenticateUser: options.authenticateUser,

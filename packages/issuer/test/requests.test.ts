@@ -25,7 +25,10 @@ describe('request bodies', () => {
   it('answers a wrong or missing content type with 400 invalid_request', async () => {
     const { url } = await startIssuer({ clients });
     expect(await post(`${url}/token`, 'grant_type=client_credentials', { contentType: 'text/plain', headers: auth }))
-      .toMatchObject({ status: 400, json: { error: 'invalid_request', error_description: 'the request body must be application/x-www-form-urlencoded or application/json' } });
+      .toMatchObject({ status: 400, json: { error: 'invalid_request', error_description: 'the request body must be application/x-www-form-urlencoded' } });
+    // JSON is the JWE service's login only: refused unless a client is configured for it.
+    expect(await post(`${url}/token`, '{"grant_type":"client_credentials"}', { contentType: 'application/json', headers: auth }))
+      .toMatchObject({ status: 400, json: { error: 'invalid_request', error_description: 'the request body must be application/x-www-form-urlencoded' } });
     expect(await post(`${url}/revoke`, '{"token":"x"}', { contentType: 'application/json', headers: auth }))
       .toMatchObject({ status: 400, json: { error: 'invalid_request', error_description: 'the request body must be application/x-www-form-urlencoded' } });
     expect(await raw(url, '/introspect', auth, 'token=x')).toMatchObject({ status: 400, json: { error: 'invalid_request' } });
@@ -46,7 +49,10 @@ describe('request bodies', () => {
       .toMatchObject({ status: 400, json: { error: 'invalid_request', error_description: 'parameter "scope" is not valid application/x-www-form-urlencoded' } });
     expect(await post(`${url}/token`, 'grant_type=client_credentials&grant_type=password', { headers: auth }))
       .toMatchObject({ status: 400, json: { error: 'invalid_request', error_description: 'parameter "grant_type" is repeated' } });
-    expect(await post(`${url}/token`, '{"username":', { contentType: 'application/json' }))
+    const json = await startIssuer({
+      clients: [{ id: 'api_key', compat: 'jwe-service', grants: ['password'] }], authenticateUser: async () => null,
+    });
+    expect(await post(`${json.url}/token`, '{"username":', { contentType: 'application/json' }))
       .toMatchObject({ status: 400, json: { error: 'invalid_request', error_description: 'the request body is not valid JSON' } });
     expect(await raw(url, '/token', { 'content-type': 'application/x-www-form-urlencoded', ...auth }, Buffer.from([0x67, 0x3d, 0xff, 0xfe])))
       .toMatchObject({ status: 400, json: { error: 'invalid_request', error_description: 'the request body is not valid UTF-8' } });

@@ -44,6 +44,8 @@ export interface IssuerState {
   /** Refresh token records by fingerprint: immutable once issued, so a rotation needs only the store's `rotate`. */
   readonly records: TtlCache<string, RefreshTokenRecord>;
   readonly maxBodyBytes: number;
+  /** Whether some client takes the JWE service's JSON login (else `/token` takes form bodies only). */
+  readonly jsonLogin: boolean;
   readonly now: () => number;
   readonly audit: (event: AuditInput) => void;
   readonly authenticateUser: ((login: PasswordLogin) => Promise<AuthenticatedUser | undefined | null>) | undefined;

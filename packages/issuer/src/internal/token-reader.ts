@@ -83,7 +83,8 @@ export function createTokenReader(options: TokenReaderOptions): TokenReader {
       typ: 'at+jwt',
       requiredClaims: ['jti', 'client_id'],
     },
-    opaque: true,
+    // An opaque look-up is one store read; not caching it keeps introspection exact across processes.
+    opaque: { cacheTtl: 0 },
     store,
     revocation: true,
     maxTokenSize: 16_384,

@@ -29,7 +29,7 @@ export function tokenRoute(state: IssuerState): (ctx: Context) => Promise<void> 
     let clientId: string | undefined;
     let grantType: string | undefined;
     try {
-      const body = await readBody(ctx, { limit: state.maxBodyBytes, form: true, json: true });
+      const body = await readBody(ctx, { limit: state.maxBodyBytes, form: true, json: state.jsonLogin });
       if (body.kind === 'json') {
         grantType = 'password';
         const apiKey = body.value.api_key;
