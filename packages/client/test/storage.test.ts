@@ -156,6 +156,10 @@ describe('failing storage degrades to memory, never throws', () => {
     expect(events.of('storage_error')).toMatchObject([
       { code: 'storage_corrupted', message: 'the stored value is not a token set written by this client; ignored' },
     ]);
+    // Calls re-read shared storage while logged out; the same bad value is reported once.
+    await expect(client.getAccessToken()).rejects.toMatchObject({ code: 'not_authenticated' });
+    await expect(client.getAccessToken()).rejects.toMatchObject({ code: 'not_authenticated' });
+    expect(events.of('storage_error')).toHaveLength(1);
     await client.logout();
     expect(adapter.values.has('tessera:spa')).toBe(false);
     await login(client);

@@ -10,6 +10,15 @@ export interface PageOptions {
 }
 
 let client: TokenClient;
+
+/** The client's IndexedDB database, opened as any script on the page could. */
+function openTesseraDb(): Promise<IDBDatabase> {
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.open('tessera');
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
 const events: { type: string; detail: string }[] = [];
 
 const harness = {
@@ -49,11 +58,7 @@ const harness = {
   },
   /** The raw IndexedDB record of the token set, as bytes (what a disk or profile copy would hold). */
   async rawStoredValue(): Promise<{ kind: string; bytes: number[] } | undefined> {
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const request = indexedDB.open('tessera');
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
+    const db = await openTesseraDb();
     const value = await new Promise<unknown>((resolve, reject) => {
       const request = db.transaction('values').objectStore('values').get('tessera:spa');
       request.onsuccess = () => resolve(request.result);
@@ -84,11 +89,7 @@ const harness = {
   },
   /** Flips one ciphertext byte of the stored token set, as disk corruption or tampering would. */
   async tamperStoredValue(): Promise<void> {
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const request = indexedDB.open('tessera');
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
+    const db = await openTesseraDb();
     const store = db.transaction('values', 'readwrite').objectStore('values');
     await new Promise<void>((resolve, reject) => {
       const get = store.get('tessera:spa');
@@ -105,11 +106,7 @@ const harness = {
   },
   /** Whether the stored DPoP private key could be exported (it must not). */
   async dpopKeyExtractable(): Promise<boolean | undefined> {
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const request = indexedDB.open('tessera');
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
+    const db = await openTesseraDb();
     const pair = await new Promise<CryptoKeyPair | undefined>((resolve, reject) => {
       const request = db.transaction('keys').objectStore('keys').get('dpop:tessera:spa:ES256');
       request.onsuccess = () => resolve(request.result as CryptoKeyPair | undefined);

@@ -12,6 +12,8 @@ export class TokenStorage {
   #adapter: StorageAdapter;
   readonly #key: string;
   readonly #report: (err: TokenClientError) => void;
+  /** The last unreadable value reported, so re-reading it (every call while logged out) does not report it again. */
+  #ignored: string | undefined;
 
   constructor(adapter: StorageAdapter, key: string, report: (err: TokenClientError) => void) {
     this.#adapter = adapter;
@@ -76,7 +78,8 @@ export class TokenStorage {
     const text = await this.get();
     if (typeof text !== 'string') return text;
     const tokens = parseTokenSet(text);
-    if (tokens === undefined) {
+    if (tokens === undefined && text !== this.#ignored) {
+      this.#ignored = text;
       this.#report(new TokenClientError('storage_corrupted', 'the stored value is not a token set written by this client; ignored'));
     }
     return tokens;
