@@ -4,6 +4,7 @@ import type { BenchSection } from './section.js';
 
 const sections: BenchSection[] = [
   { name: 'core', load: () => import('./core-section.js') },
+  { name: 'verifier', load: () => import('./verifier-section.js') },
   { name: 'client', load: () => import('./client-section.js') },
   { name: 'issuer', load: () => import('./issuer-section.js') },
 ];

@@ -124,8 +124,9 @@ export function createVerifier(options: VerifierOptions): Verifier {
   // Cache.
   const cacheOptions = options.cache === false ? undefined : (options.cache ?? {});
   const maxTtlMs = seconds(cacheOptions?.maxTtl, '5m', 'cache.maxTtl') * 1000;
-  const nowMs = (): number => now().getTime();
-  const cache = cacheOptions === undefined ? undefined : new ClaimsCache(positiveInt(cacheOptions.max, 10_000, 'cache.max'), nowMs);
+  // Date.now() unless a clock was injected: no Date allocated on the hot path.
+  const nowMs: () => number = options.currentDate === undefined ? Date.now : () => now().getTime();
+  const cache = cacheOptions === undefined ? undefined : new ClaimsCache(positiveInt(cacheOptions.max, 10_000, 'cache.max'), nowMs, store !== undefined);
   const l2 = cacheOptions?.store === true ? needStore('cache.store') : undefined;
 
   // Strategies.
@@ -253,11 +254,19 @@ export function createVerifier(options: VerifierOptions): Verifier {
     return result;
   }
 
-  async function judge(token: string, wanted: StrategyName | undefined, outcome: Outcome): Promise<AuthResult> {
+  /**
+   * Judges a token: the answer itself on a cache hit without store checks (no promise on the hot path), a promise
+   * otherwise. Throws (or rejects) TesseraErrors.
+   */
+  function judge(token: string, wanted: StrategyName | undefined, outcome: Outcome): AuthResult | Promise<AuthResult> {
     if (typeof token !== 'string' || token.length === 0) throw new InvalidTokenError('the token is empty');
     if (token.length > maxTokenSize) throw new InvalidTokenError(`the token is larger than ${maxTokenSize} bytes`);
     const hashed = sha256Base64url(token);
-    const fingerprint = typeof hashed === 'string' ? hashed : await hashed;
+    if (typeof hashed !== 'string') return hashed.then((fingerprint) => judgeByFingerprint(token, fingerprint, wanted, outcome));
+    return judgeByFingerprint(token, hashed, wanted, outcome);
+  }
+
+  function judgeByFingerprint(token: string, fingerprint: string, wanted: StrategyName | undefined, outcome: Outcome): AuthResult | Promise<AuthResult> {
     const hit = cache?.get(fingerprint);
     if (hit !== undefined && (wanted === undefined || hit.strategy === wanted)) {
       outcome.cacheHit = true;
@@ -265,10 +274,14 @@ export function createVerifier(options: VerifierOptions): Verifier {
       outcome.issuer = hit.issuer;
       return revocation === undefined && session === undefined ? hit : afterChecks(hit);
     }
+    return judgeMiss(token, fingerprint, wanted, outcome);
+  }
+
+  async function judgeMiss(token: string, fingerprint: string, wanted: StrategyName | undefined, outcome: Outcome): Promise<AuthResult> {
     const shape = shapeOf(token);
     const strategy = choose(shape, wanted);
     outcome.strategy = strategy.name;
-    const shared = await fromStore(fingerprint, token, strategy);
+    const shared = l2 === undefined ? undefined : await fromStore(fingerprint, token, strategy);
     if (shared !== undefined) {
       outcome.cacheHit = true;
       outcome.issuer = shared.issuer;
@@ -284,7 +297,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
         l2.cacheClaims(fingerprint, JSON.parse(JSON.stringify(entry)) as JwtClaims, ttl).catch(() => undefined);
       }
     }
-    return afterChecks(result);
+    return revocation === undefined && session === undefined ? result : afterChecks(result);
   }
 
   function requestUrl(request: RequestLike): string {
@@ -309,7 +322,8 @@ export function createVerifier(options: VerifierOptions): Verifier {
     ctx.scheme = found.scheme;
     if (found.scheme === 'DPoP' && mode === 'bearer') throw new InvalidRequestError('this resource accepts only Bearer tokens');
     if (found.scheme === 'Bearer' && mode === 'dpop') throw new DpopError('this resource requires a DPoP-bound token and proof', 'dpop_required');
-    let result = await judge(found.token, route?.strategy, outcome);
+    const judged = judge(found.token, route?.strategy, outcome);
+    let result = judged instanceof Promise ? await judged : judged;
     if (found.scheme === 'Bearer') {
       if (result.cnf !== undefined) throw new DpopError('the token is DPoP-bound; send it with the DPoP scheme and a proof', 'dpop_binding_mismatch');
     } else {
@@ -356,21 +370,36 @@ export function createVerifier(options: VerifierOptions): Verifier {
     throw error;
   }
 
+  // Hooks read the outcome; without hooks one shared scratch object takes the writes.
+  const scratch: Outcome = { strategy: undefined, issuer: undefined, cacheHit: false };
+  const errorOf = (fail: (err: unknown) => never, err: unknown): unknown => {
+    try {
+      return fail(err);
+    } catch (mapped) {
+      return mapped;
+    }
+  };
+
   const verifier: Verifier = {
-    async verify(token, context) {
+    verify(token, context) {
       const started = timed ? performance.now() : 0;
-      const outcome: Outcome = { strategy: undefined, issuer: undefined, cacheHit: false };
+      const outcome: Outcome = timed ? { strategy: undefined, issuer: undefined, cacheHit: false } : scratch;
+      const fail = (err: unknown): never => failed(err, outcome, started, { realm, mode: 'bearer', scheme: undefined, algs, retryAfter });
+      let judged: AuthResult | Promise<AuthResult>;
       try {
-        const result = await judge(token, context?.strategy, outcome);
-        if (timed) succeed(result, outcome, started);
-        return result;
+        judged = judge(token, context?.strategy, outcome);
       } catch (err) {
-        return failed(err, outcome, started, { realm, mode: 'bearer', scheme: undefined, algs, retryAfter });
+        return Promise.reject(errorOf(fail, err));
       }
+      if (!timed) return judged instanceof Promise ? judged.catch(fail) : Promise.resolve(judged);
+      return Promise.resolve(judged).then((result) => {
+        succeed(result, outcome, started);
+        return result;
+      }, fail);
     },
     async authenticate(request, route) {
       const started = timed ? performance.now() : 0;
-      const outcome: Outcome = { strategy: undefined, issuer: undefined, cacheHit: false };
+      const outcome: Outcome = timed ? { strategy: undefined, issuer: undefined, cacheHit: false } : scratch;
       const ctx: { scheme?: 'Bearer' | 'DPoP' } = {};
       try {
         const result = await checkRequest(request, route, outcome, ctx);

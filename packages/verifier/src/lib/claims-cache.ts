@@ -17,9 +17,16 @@ export class ClaimsCache {
   readonly #lru: LRUCache<string, Entry>;
   readonly #byJti = new Map<string, Set<string>>();
   readonly #now: () => number;
+  readonly #indexed: boolean;
 
-  constructor(max: number, now: () => number) {
+  /**
+   * @param max - most entries
+   * @param now - wall clock in ms
+   * @param indexJti - keep the `jti` index (only useful when a store publishes revocations)
+   */
+  constructor(max: number, now: () => number, indexJti: boolean) {
     this.#now = now;
+    this.#indexed = indexJti;
     this.#lru = new LRUCache<string, Entry>({
       max,
       dispose: (entry, fingerprint) => {
@@ -46,7 +53,7 @@ export class ClaimsCache {
   /** Caches `result` until `expiresAt` (wall-clock ms); nothing is stored when that is not in the future. */
   set(fingerprint: string, result: AuthResult, expiresAt: number): void {
     if (!(expiresAt > this.#now())) return;
-    const jti = typeof result.claims.jti === 'string' ? result.claims.jti : undefined;
+    const jti = this.#indexed && typeof result.claims.jti === 'string' ? result.claims.jti : undefined;
     this.#lru.set(fingerprint, { result, expiresAt, jti });
     if (jti !== undefined) {
       let set = this.#byJti.get(jti);

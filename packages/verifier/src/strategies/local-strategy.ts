@@ -198,7 +198,8 @@ export function createLocalStrategy(
       if (shape === 'jws' && !tenant.jws) throw new KeyNotFoundError('no signature keys are configured for this issuer');
       const verifier = tenant.verifier ?? (await tenant.ready);
       const { payload, header } = await verifier.verify(token);
-      const result = buildResult('local', token, { ...payload }, header);
+      // The payload is this call's own object (parsed for this token): frozen in place, not copied.
+      const result = buildResult('local', token, payload, header);
       const limit = now().getTime() + maxTtlMs;
       return { result, cacheUntil: typeof payload.exp === 'number' ? Math.min(payload.exp * 1000, limit) : limit };
     },

@@ -1,0 +1,84 @@
+// Verifier: requests/s and p99 with autocannon against servers in their own processes (Express and Koa, no auth as
+// the limit, Tessera with a warm cache and with every token new, the peers), the remote strategy with and without
+// its cache, and in-process a cache hit against fast-jwt's cache. Goals: with the cache, ≥ 90% of the framework's
+// no-auth req/s and ahead of every peer; every token new, at least a hand-written jose middleware; a cache hit ≥ 2×
+// fast-jwt's cache.
+import type { Measured } from './table.js';
+import { runInProcessRows, startServer } from './verifier/child-server.js';
+import { load, type Load } from './verifier/load.js';
+import { benchKeys, mintMany, nestedToken } from './verifier/tokens.js';
+
+interface HttpRow {
+  framework: 'Express' | 'Koa';
+  name: string;
+  variant: string;
+  token?: string;
+  pool?: { warm: string[]; measured: string[] };
+  kind: 'limit' | 'tessera-cached' | 'tessera-new' | 'peer' | 'remote';
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+export async function run(): Promise<string> {
+  const keys = await benchKeys();
+  const [es256] = mintMany(keys, 'ES256', 1) as [string];
+  const [hs256] = mintMany(keys, 'HS256', 1) as [string];
+  const nested = await nestedToken(keys);
+  const pool = (alg: 'HS256' | 'ES256', n: number) => ({ warm: mintMany(keys, alg, 3000), measured: mintMany(keys, alg, n) });
+
+  const rows: HttpRow[] = [
+    { framework: 'Express', name: 'no auth (the limit)', variant: 'express-none', kind: 'limit' },
+    { framework: 'Express', name: '@tessera/express HS256, warm cache', variant: 'express-tessera-hs256', token: hs256, kind: 'tessera-cached' },
+    { framework: 'Express', name: '@tessera/express ES256, warm cache', variant: 'express-tessera-es256', token: es256, kind: 'tessera-cached' },
+    { framework: 'Express', name: '@tessera/express HS256, every token new', variant: 'express-tessera-hs256', pool: pool('HS256', 40_000), kind: 'tessera-new' },
+    { framework: 'Express', name: '@tessera/express ES256, every token new', variant: 'express-tessera-es256', pool: pool('ES256', 20_000), kind: 'tessera-new' },
+    { framework: 'Express', name: 'express-jwt ES256', variant: 'express-jwt', token: es256, kind: 'peer' },
+    { framework: 'Express', name: 'express-oauth2-jwt-bearer ES256', variant: 'express-oauth2-jwt-bearer', token: es256, kind: 'peer' },
+    { framework: 'Express', name: 'hand-written jose ES256, every token new', variant: 'express-jose', pool: pool('ES256', 20_000), kind: 'peer' },
+    { framework: 'Koa', name: 'no auth (the limit)', variant: 'koa-none', kind: 'limit' },
+    { framework: 'Koa', name: '@tessera/koa ES256, warm cache', variant: 'koa-tessera-es256', token: es256, kind: 'tessera-cached' },
+    { framework: 'Koa', name: '@tessera/koa nested JWE, warm cache', variant: 'koa-tessera-jwe', token: nested, kind: 'tessera-cached' },
+    { framework: 'Koa', name: 'koa-jwt ES256', variant: 'koa-jwt', token: es256, kind: 'peer' },
+    { framework: 'Express', name: '@tessera/express remote verify-token, warm cache', variant: 'express-tessera-remote', token: es256, kind: 'remote' },
+    { framework: 'Express', name: '@tessera/express remote verify-token, no cache', variant: 'express-tessera-remote-nocache', token: es256, kind: 'remote' },
+  ];
+
+  const results: (HttpRow & Load)[] = [];
+  for (const row of rows) {
+    const server = await startServer(row.variant, keys.config);
+    try {
+      results.push({ ...row, ...(await load(server.url, row.token, row.pool)) });
+    } finally {
+      await server.stop();
+    }
+  }
+
+  const limit = (f: string) => results.find((r) => r.framework === f && r.kind === 'limit')?.requestsPerSecond ?? NaN;
+  const lines = [
+    '| framework | server | req/s | p99 ms | × no-auth |',
+    '| --- | --- | ---: | ---: | ---: |',
+    ...results.map((r) => `| ${r.framework} | ${r.name} | ${fmt(r.requestsPerSecond)} | ${r.p99Ms} | ${(r.requestsPerSecond / limit(r.framework)).toFixed(2)} |`),
+  ];
+
+  // In-process (its own process, built packages): a cache hit against fast-jwt's cache.
+  const inProcess = await runInProcessRows<Measured[]>();
+  lines.push('', '| in process | implementation | ops/s | × fast-jwt cache |', '| --- | --- | ---: | ---: |');
+  for (const m of inProcess) lines.push(`| ${m.operation} | ${m.name} | ${fmt(m.opsPerSecond)} | ${m.vsBaseline.toFixed(2)} |`);
+
+  // The goals, checked.
+  const get = (name: string) => results.find((r) => r.name === name)?.requestsPerSecond ?? NaN;
+  const cached = results.filter((r) => r.kind === 'tessera-cached');
+  const peers = results.filter((r) => r.kind === 'peer');
+  const hit = inProcess.find((m) => m.name === '@tessera/verifier verify(token)')?.vsBaseline ?? NaN;
+  const goals = [
+    ...cached.map((r) => `${r.name}: ${((r.requestsPerSecond / limit(r.framework)) * 100).toFixed(0)}% of ${r.framework} no-auth (goal ≥ 90%)`),
+    `slowest cached Tessera row vs fastest peer: ${(Math.min(...cached.map((r) => r.requestsPerSecond)) / Math.max(...peers.map((p) => p.requestsPerSecond))).toFixed(2)}× (goal > 1)`,
+    `ES256 every token new vs hand-written jose: ${(get('@tessera/express ES256, every token new') / get('hand-written jose ES256, every token new')).toFixed(2)}× (goal ≥ 1)`,
+    `cache hit vs fast-jwt's cache: ${hit.toFixed(2)}× (goal ≥ 2)`,
+  ];
+  return (
+    `\nTessera bench: verifier — node ${process.version}, autocannon ${process.env.BENCH_CONNECTIONS ?? 16} connections, ` +
+    `1 s warm-up + ${process.env.BENCH_SECONDS ?? 3} s per row (every-token-new rows: one request per token), servers in child processes\n\n` +
+    `${lines.join('\n')}\n\n${goals.map((g) => `- ${g}`).join('\n')}`
+  );
+}

@@ -1,0 +1,37 @@
+import autocannon from 'autocannon';
+
+/** One load run's outcome. */
+export interface Load {
+  requestsPerSecond: number;
+  p99Ms: number;
+  non2xx: number;
+}
+
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+
+/**
+ * Load `url` with autocannon: a one-second warm-up, then `SECONDS` measured. With a token pool, each request takes
+ * the next token (`every token new`); the run stops when the pool is used up, so no token is sent twice.
+ */
+export async function load(url: string, token: string | undefined, pool?: { warm: string[]; measured: string[] }): Promise<Load> {
+  const run = async (duration: number, tokens?: string[]): Promise<Load> => {
+    let next = 0;
+    const options: autocannon.Options = { url, connections: CONNECTIONS };
+    if (tokens === undefined) options.duration = duration;
+    else options.amount = tokens.length;
+    if (token !== undefined) options.headers = { authorization: `Bearer ${token}` };
+    if (tokens !== undefined) {
+      options.requests = [{
+        setupRequest: (req) => ({ ...req, headers: { ...req.headers, authorization: `Bearer ${tokens[next++ % tokens.length]}` } }),
+      }];
+    }
+    const result = await autocannon(options);
+    // Total over wall time: autocannon's per-second average undercounts a run that ends mid-second (`amount` runs).
+    return { requestsPerSecond: result.requests.total / result.duration, p99Ms: result.latency.p99, non2xx: result.non2xx + result.errors + result.timeouts };
+  };
+  await run(1, pool?.warm);
+  const measured = await run(SECONDS, pool?.measured);
+  if (measured.non2xx > 0) throw new Error(`${url}: ${measured.non2xx} requests failed`);
+  return measured;
+}
