@@ -23,12 +23,44 @@ describe('prepareNodeKey', () => {
     expect([...(prepared?.kind === 'dir' ? prepared.decrypters.keys() : [])]).toEqual([enc]);
   });
 
-  it('leaves private keys, key agreement and key transport to jose', async () => {
-    expect(prepareNodeKey((await jwsPair('ES256')).privateKey)).toBeUndefined();
-    for (const alg of ['RSA-OAEP-256', 'ECDH-ES', 'ECDH-ES+A256KW'] as const) {
-      const { privateKey } = await generateKeyPair(alg);
-      expect(prepareNodeKey(createKey({ alg, use: 'enc', type: 'private', key: privateKey as CryptoKey }))).toBeUndefined();
+  it('prepares the key management of every other JWE alg: RSA-OAEP*, ECDH-ES* on every curve, A*KW, A*GCMKW', async () => {
+    const asymmetric = [
+      ['RSA-OAEP', {}], ['RSA-OAEP-256', {}], ['RSA-OAEP-384', {}], ['RSA-OAEP-512', {}],
+      ['ECDH-ES', { crv: 'P-256' }], ['ECDH-ES+A128KW', { crv: 'P-384' }], ['ECDH-ES+A192KW', { crv: 'P-521' }],
+      ['ECDH-ES+A256KW', { crv: 'X25519' }],
+    ] as const;
+    for (const [alg, options] of asymmetric) {
+      const { privateKey } = await generateKeyPair(alg, options);
+      const prepared = prepareNodeKey(createKey({ alg, use: 'enc', type: 'private', key: privateKey as CryptoKey }));
+      expect(prepared, alg).toMatchObject({ kind: 'jwe', alg });
     }
+    for (const [alg, bytes] of [['A128KW', 16], ['A192KW', 24], ['A256KW', 32], ['A128GCMKW', 16], ['A192GCMKW', 24], ['A256GCMKW', 32]] as const) {
+      expect(prepareNodeKey(createKey({ alg, use: 'enc', type: 'secret', key: new Uint8Array(bytes).fill(3) }))).toMatchObject({ kind: 'jwe', alg });
+    }
+  });
+
+  it('leaves private signing keys and public encryption keys to jose', async () => {
+    expect(prepareNodeKey((await jwsPair('ES256')).privateKey)).toBeUndefined();
+    for (const alg of ['RSA-OAEP-256', 'ECDH-ES+A256KW'] as const) {
+      const { publicKey } = await generateKeyPair(alg);
+      expect(prepareNodeKey(createKey({ alg, use: 'enc', type: 'public', key: publicKey as CryptoKey }))).toBeUndefined();
+    }
+  });
+
+  it('leaves to jose the decryption keys jose refuses: another OAEP hash, RSA under 2048 bits, a key-wrapping key of another size, a key that cannot derive', async () => {
+    const oaepSha1 = (await generateKeyPair('RSA-OAEP')).privateKey as CryptoKey;
+    const small = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'der' });
+    const oaep1024 = await subtle.importKey('pkcs8', small, { name: 'RSA-OAEP', hash: 'SHA-256' }, false, ['decrypt']);
+    // An ECDSA key cannot derive bits: not an ECDH key, whatever alg it is bound to.
+    const ecdsa = (await generateKeyPair('ES256')).privateKey as CryptoKey;
+    const cases = [
+      createKey({ alg: 'RSA-OAEP-256', use: 'enc', type: 'private', key: oaepSha1 }),
+      createKey({ alg: 'RSA-OAEP-256', use: 'enc', type: 'private', key: oaep1024 }),
+      createKey({ alg: 'ECDH-ES', use: 'enc', type: 'private', key: ecdsa }),
+      createKey({ alg: 'A128KW', use: 'enc', type: 'secret', key: new Uint8Array(32) }),
+      createKey({ alg: 'A256GCMKW', use: 'enc', type: 'secret', key: new Uint8Array(16) }),
+    ];
+    for (const key of cases) expect(prepareNodeKey(key)).toBeUndefined();
   });
 
   it('leaves to jose the keys jose refuses: RSA under 2048 bits, another hash or curve, no verify usage', async () => {

@@ -18,13 +18,16 @@ const HASH: Readonly<Record<CbcHmacEncryption, string>> = Object.freeze({
  *
  * @param enc - `A128CBC-HS256`, `A192CBC-HS384` or `A256CBC-HS512`.
  * @param secret - The whole content key (32, 48 or 64 bytes, as `enc` needs).
+ * @param asKeyObjects - Make `KeyObject`s of the two halves (for a key prepared once and used for many tokens);
+ *   false for a content key recovered for one token, which is used as bytes.
  * @returns The decrypter.
  */
-export function cbcHmacDecrypter(enc: CbcHmacEncryption, secret: Uint8Array): ContentDecrypter {
+export function cbcHmacDecrypter(enc: CbcHmacEncryption, secret: Uint8Array, asKeyObjects = true): ContentDecrypter {
   const half = secret.length / 2;
   const hash = HASH[enc];
-  const macKey = createSecretKey(secret.subarray(0, half));
-  const encKey = createSecretKey(secret.subarray(half));
+  const bytes = Buffer.from(secret.buffer, secret.byteOffset, secret.byteLength);
+  const macKey = asKeyObjects ? createSecretKey(bytes.subarray(0, half)) : bytes.subarray(0, half);
+  const encKey = asKeyObjects ? createSecretKey(bytes.subarray(half)) : bytes.subarray(half);
   const cipher = `aes-${half * 8}-cbc`;
   return Object.freeze({
     ivBytes: 16,

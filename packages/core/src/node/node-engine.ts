@@ -1,8 +1,13 @@
+import { randomBytes } from 'node:crypto';
+import { CONTENT_KEY_BYTES, isEcdhAlgorithm, isJweContentAlgorithm } from '../algorithms.js';
 import { DecryptionError, SignatureError } from '../errors.js';
 import type { CompactJwe, CompactJws, DecryptLimits, VerificationEngine } from '../lib/engine.js';
 import { joseEngine } from '../lib/jose-engine.js';
 import type { TesseraKey } from '../types.js';
+import { openContent } from './content.js';
+import type { ContentDecrypter } from './content-decrypter.js';
 import { inflate, isEnforceableLimit } from './inflate.js';
+import { DELEGATE, type KeyManager } from './key-manager.js';
 import { nodeKeyOf } from './node-key.js';
 
 /**
@@ -47,15 +52,22 @@ function verifyJws(jws: CompactJws, key: TesseraKey): Uint8Array | Promise<Uint8
 function decryptJwe(jwe: CompactJwe, key: TesseraKey, limits: DecryptLimits): Uint8Array | Promise<Uint8Array> {
   const prepared = nodeKeyOf(key);
   const { enc, zip } = jwe.header;
-  const decrypter = prepared?.kind === 'dir' && jwe.header.alg === 'dir' && typeof enc === 'string'
-    ? prepared.decrypters.get(enc)
-    : undefined;
-  // Anything off the common path — an encrypted key where `dir` has none, an IV or tag of the wrong size, `crit`, an
-  // unknown `zip`, a limit zlib cannot take — goes to jose: rare, and its answer is the one both engines must give.
-  if (decrypter === undefined || jwe.encryptedKeyB64 !== '' || jwe.header.crit !== undefined
+  // Anything off the common path — `crit`, an unknown `zip`, a limit zlib cannot take, a key this engine left to jose —
+  // goes to jose: rare, and its answer is the one both engines must give.
+  if (prepared === null || prepared.kind === 'jws' || jwe.header.crit !== undefined || typeof enc !== 'string'
     || (zip !== undefined && (zip !== 'DEF' || !isEnforceableLimit(limits.maxInflatedSize)))) {
     return joseEngine.decryptJwe(jwe, key, limits);
   }
+  return prepared.kind === 'dir'
+    ? decryptDir(jwe, key, limits, prepared.decrypters.get(enc))
+    : decryptWithKeyManagement(jwe, key, limits, prepared.manager, enc);
+}
+
+/** `dir`: the key is the content key (one decrypter per `enc` it fits, prepared once). */
+function decryptDir(jwe: CompactJwe, key: TesseraKey, limits: DecryptLimits,
+  decrypter: ContentDecrypter | undefined): Uint8Array | Promise<Uint8Array> {
+  // An encrypted key where `dir` has none, an `enc` the key does not fit, an IV or tag of the wrong size: jose's call.
+  if (decrypter === undefined || jwe.encryptedKeyB64 !== '' || jwe.header.alg !== 'dir') return joseEngine.decryptJwe(jwe, key, limits);
   const iv = Buffer.from(jwe.ivB64, 'base64url');
   const tag = Buffer.from(jwe.tagB64, 'base64url');
   const compat = limits.compat;
@@ -72,18 +84,46 @@ function decryptJwe(jwe: CompactJwe, key: TesseraKey, limits: DecryptLimits): Ui
     tag,
   );
   if (plaintext === undefined) throw new DecryptionError();
-  return zip === undefined ? plaintext : inflate(plaintext, limits.maxInflatedSize, compat?.zlibDeflate === true);
+  return jwe.header.zip === undefined ? plaintext : inflate(plaintext, limits.maxInflatedSize, compat?.zlibDeflate === true);
 }
 
 /**
- * The {@link VerificationEngine} for Node: node:crypto checks HS*, RS*, PS*, ES*, EdDSA signatures and opens `dir`
- * JWEs (A*GCM, A*CBC-HS*) at native speed; every other key or algorithm (key agreement, key wrapping, private keys
- * handed to a verifier, …) is passed to the jose engine unchanged. Both give the same verdict and error code on every
- * token, which the differential suite checks — with the compatibility settings on too (`compat.gcmIv128`,
- * `compat.zlibDeflate`, keys imported with `allowShortKey` or `allowWeakRsa`).
+ * Every other key management: the prepared key recovers the content key (RSA-OAEP, ECDH-ES, AES key unwrap, AES-GCM
+ * key unwrap), then the content is opened with it. When the content key does not come out, the content is still
+ * decrypted, with a random key, before the token fails — jose's order (RFC 7516 §11.5): a failed key management and
+ * a failed content tag look alike, in answer and in time.
+ */
+function decryptWithKeyManagement(jwe: CompactJwe, key: TesseraKey, limits: DecryptLimits, manager: KeyManager,
+  enc: string): Uint8Array | Promise<Uint8Array> {
+  if (!isJweContentAlgorithm(enc) || jwe.header.alg !== key.alg) return joseEngine.decryptJwe(jwe, key, limits);
+  const compat = limits.compat;
+  const iv = Buffer.from(jwe.ivB64, 'base64url');
+  // A 16-byte GCM IV under compat.gcmIv128 is read by the jose engine's compatibility path; keep its reading.
+  if (compat?.gcmIv128 === true && iv.length === 16 && enc.endsWith('GCM')) return joseEngine.decryptJwe(jwe, key, limits);
+  const cekBytes = CONTENT_KEY_BYTES[enc];
+  const cek = manager.contentKey(jwe, enc, cekBytes);
+  if (cek === DELEGATE) return joseEngine.decryptJwe(jwe, key, limits);
+  const plaintext = openContent(enc, cek ?? randomBytes(cekBytes), Buffer.from(jwe.protectedB64, 'latin1'), iv,
+    Buffer.from(jwe.ciphertextB64, 'base64url'), Buffer.from(jwe.tagB64, 'base64url'));
+  if (plaintext === undefined || cek === undefined) throw new DecryptionError();
+  if (jwe.header.zip === undefined) return plaintext;
+  // The compatibility settings apply under every key management python-jose has (all but ECDH-ES), as in jose's engine.
+  return inflate(plaintext, limits.maxInflatedSize, compat?.zlibDeflate === true && !isEcdhAlgorithm(key.alg));
+}
+
+/**
+ * The {@link VerificationEngine} for Node: node:crypto checks HS*, RS*, PS*, ES*, EdDSA signatures and opens JWEs under
+ * every key management Tessera supports — `dir`, RSA-OAEP (SHA-1/256/384/512), ECDH-ES and ECDH-ES+A*KW (P-256,
+ * P-384, P-521, X25519; Concat KDF), A*KW (AES key unwrap), A*GCMKW (AES-GCM key unwrap) — with A*GCM and
+ * A*CBC-HS* content, at native speed. Whatever is off that path (an `epk` with members beyond `kty`/`crv`/`x`/`y`, a
+ * non-canonical header member, `crit`, keys jose would refuse, private keys handed to a verifier, …) is passed to the
+ * jose engine unchanged. Both give the same verdict and error on every token, which the differential suite checks —
+ * with the compatibility settings on too (`compat.gcmIv128`, `compat.zlibDeflate`, keys imported with
+ * `allowShortKey` or `allowWeakRsa`).
  *
- * Keys become `KeyObject`s once — in {@link VerificationEngine.prepareKey} when a verifier is built, else on first
- * use — and are cached per {@link TesseraKey} object.
+ * Keys become `KeyObject`s (and key managers: an ECDH object holding the private scalar, the OAEP options) once — in
+ * {@link VerificationEngine.prepareKey} when a verifier is built, else on first use — and are cached per
+ * {@link TesseraKey} object.
  *
  * The Node build of `@tessera/core` installs it as the default; `TESSERA_ENGINE=jose` (or `engine: joseEngine`)
  * forces jose.
@@ -92,6 +132,7 @@ function decryptJwe(jwe: CompactJwe, key: TesseraKey, limits: DecryptLimits): Ui
  * @throws {DecryptionError} `decryption_failed` from `decryptJwe` when the ciphertext does not open.
  * @throws {TokenFormatError} `token_too_large` from `decryptJwe` when a `zip: DEF` plaintext inflates past the cap.
  * @see https://www.rfc-editor.org/rfc/rfc7518#section-3 (JWS algorithms)
+ * @see https://www.rfc-editor.org/rfc/rfc7518#section-4 (JWE key management)
  * @see https://www.rfc-editor.org/rfc/rfc7518#section-5 (JWE content encryption)
  * @example
  * ```ts

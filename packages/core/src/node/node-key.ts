@@ -1,19 +1,39 @@
 import { KeyObject, createSecretKey, type webcrypto } from 'node:crypto';
-import { CONTENT_KEY_BYTES, JWE_CONTENT_ALGORITHMS, type JweContentAlgorithm, type JwsAlgorithm } from '../algorithms.js';
+import {
+  CONTENT_KEY_BYTES,
+  JWE_CONTENT_ALGORITHMS,
+  KEY_WRAP_BYTES,
+  isEcdhAlgorithm,
+  isJweKeyAlgorithm,
+  isKeyWrapAlgorithm,
+  isRsaOaepAlgorithm,
+  type JweContentAlgorithm,
+  type JweKeyAlgorithm,
+  type JwsAlgorithm,
+} from '../algorithms.js';
 import type { TesseraKey } from '../types.js';
 import { cbcHmacDecrypter } from './aes-cbc-hmac.js';
 import { gcmDecrypter } from './aes-gcm.js';
+import { aesGcmKwManager } from './aes-gcm-kw.js';
+import { aesKwManager } from './aes-kw.js';
 import type { ContentDecrypter } from './content-decrypter.js';
 import { ECDSA_CURVES, ecdsaCheck } from './ecdsa.js';
 import { eddsaCheck } from './eddsa.js';
+import { ecdhManager } from './ecdh-es.js';
 import { hmacCheck } from './hmac.js';
+import type { KeyManager } from './key-manager.js';
 import { rsaCheck } from './rsa.js';
+import { rsaOaepManager } from './rsa-oaep.js';
 import type { SignatureCheck } from './signature-check.js';
 
-/** A key in node:crypto form: a signature check for a JWS key, or content decrypters for a `dir` key. */
+/**
+ * A key in node:crypto form: a signature check for a JWS key, content decrypters for a `dir` key, or the key
+ * management that recovers each token's content key for every other JWE key.
+ */
 export type NodeKey =
   | { readonly kind: 'jws'; readonly alg: JwsAlgorithm; readonly check: SignatureCheck }
-  | { readonly kind: 'dir'; readonly decrypters: ReadonlyMap<string, ContentDecrypter> };
+  | { readonly kind: 'dir'; readonly decrypters: ReadonlyMap<string, ContentDecrypter> }
+  | { readonly kind: 'jwe'; readonly alg: Exclude<JweKeyAlgorithm, 'dir'>; readonly manager: KeyManager };
 
 /**
  * What jose requires of a `CryptoKey` for each JWS `alg` (its `checkCryptoKey`): the algorithm name, hash or curve.
@@ -102,9 +122,51 @@ function dirDecrypters(secret: Uint8Array, bound: JweContentAlgorithm | undefine
   return decrypters;
 }
 
+/** The OAEP hash jose requires of an RSA-OAEP `CryptoKey` for each alg. */
+const OAEP_HASH: Readonly<Record<string, string>> = Object.freeze({
+  'RSA-OAEP': 'SHA-1',
+  'RSA-OAEP-256': 'SHA-256',
+  'RSA-OAEP-384': 'SHA-384',
+  'RSA-OAEP-512': 'SHA-512',
+});
+
+/**
+ * The `KeyObject` of a decryption `CryptoKey` jose would accept for an RSA-OAEP or ECDH-ES `alg` (its `checkRsaKey`,
+ * `assertEcdhKey`, `checkEcdhCryptoKey`: name, hash, curve, usage, RSA ≥ 2048 bits), with its curve; `undefined`
+ * otherwise, which leaves the key to jose.
+ */
+function decryptionKeyObject(alg: JweKeyAlgorithm, key: CryptoKey): { keyObject: KeyObject; crv: string } | undefined {
+  if (key.type !== 'private') return undefined;
+  const algorithm = key.algorithm as CryptoKeyAlgorithmShape;
+  if (isRsaOaepAlgorithm(alg)) {
+    const fits = algorithm.name === 'RSA-OAEP' && algorithm.hash?.name === OAEP_HASH[alg] && key.usages.includes('decrypt')
+      && typeof algorithm.modulusLength === 'number' && algorithm.modulusLength >= 2048;
+    return fits ? { keyObject: KeyObject.from(key as unknown as webcrypto.CryptoKey), crv: '' } : undefined;
+  }
+  const crv = algorithm.name === 'X25519' ? 'X25519' : algorithm.name === 'ECDH' ? algorithm.namedCurve : undefined;
+  if (typeof crv !== 'string' || !key.usages.includes('deriveBits')) return undefined;
+  return { keyObject: KeyObject.from(key as unknown as webcrypto.CryptoKey), crv };
+}
+
+/** The key management of a JWE key other than `dir`, or `undefined` to leave the key to jose. */
+function keyManager(key: TesseraKey): KeyManager | undefined {
+  const { alg, key: material } = key;
+  if (!isJweKeyAlgorithm(alg)) return undefined;
+  if (isKeyWrapAlgorithm(alg)) {
+    if (key.type !== 'secret' || !(material instanceof Uint8Array) || material.length !== KEY_WRAP_BYTES[alg]) return undefined;
+    return alg.endsWith('GCMKW') ? aesGcmKwManager(material) : aesKwManager(material);
+  }
+  if (material instanceof Uint8Array) return undefined;
+  const prepared = decryptionKeyObject(alg, material);
+  if (prepared === undefined) return undefined;
+  if (isRsaOaepAlgorithm(alg)) return rsaOaepManager(alg, prepared.keyObject);
+  return isEcdhAlgorithm(alg) ? ecdhManager(alg, prepared.crv, prepared.keyObject) : undefined;
+}
+
 /**
  * Converts a {@link TesseraKey} to node:crypto form, or returns `undefined` when this engine leaves the key to jose:
- * key management other than `dir`, private or mismatched keys, a `CryptoKey` for `dir`, anything jose would refuse.
+ * public keys handed to a decrypter, private keys handed to a verifier, mismatched keys, a `CryptoKey` for `dir`,
+ * anything jose would refuse.
  *
  * @param key - The imported key.
  * @returns The node form, or `undefined` to delegate.
@@ -117,7 +179,11 @@ export function prepareNodeKey(key: TesseraKey): NodeKey | undefined {
       const decrypters = dirDecrypters(secret, key.enc);
       return decrypters.size === 0 ? undefined : Object.freeze({ kind: 'dir', decrypters });
     }
-    if (key.use !== 'sig' || key.alg.startsWith('RSA-') || key.alg.startsWith('ECDH')) return undefined;
+    if (key.use === 'enc') {
+      const manager = keyManager(key);
+      return manager === undefined ? undefined : Object.freeze({ kind: 'jwe', alg: key.alg as Exclude<JweKeyAlgorithm, 'dir'>, manager });
+    }
+    if (key.use !== 'sig' || !isJwsKeyAlg(key.alg)) return undefined;
     const alg = key.alg as JwsAlgorithm;
     const check = jwsCheck(alg, key);
     return check === undefined ? undefined : Object.freeze({ kind: 'jws', alg, check });
@@ -125,6 +191,10 @@ export function prepareNodeKey(key: TesseraKey): NodeKey | undefined {
     // Whatever node:crypto cannot take (an exotic key), jose still decides about.
     return undefined;
   }
+}
+
+function isJwsKeyAlg(alg: string): alg is JwsAlgorithm {
+  return Object.hasOwn(EXPECTED, alg);
 }
 
 const cache = new WeakMap<TesseraKey, NodeKey | null>();

@@ -1,8 +1,10 @@
 /**
  * The generated part of the differential corpus: verifier contexts over the fixture keys, and base tokens for every
  * algorithm Tessera verifies (JWS for each `alg`; `dir` JWE for each `enc`, plain, compressed and nested; nested JWE
- * under RSA-OAEP-256 and ECDH-ES*), plus the tokens the compatibility settings read (compat.ts). Each base keeps the means to re-sign an edited header or payload, so mutations
- * also reach the code behind the signature check.
+ * under every other key management — RSA-OAEP*, ECDH-ES* on each curve, A*KW, A*GCMKW — and, under the shared keys,
+ * claims directly and compressed), plus the tokens the compatibility settings read (compat.ts). Each base keeps the
+ * means to re-sign (re-seal) an edited header or payload, so mutations also reach the code behind the signature or
+ * the key management.
  */
 import { JWE_CONTENT_ALGORITHMS, JWS_ALGORITHMS, type JweContentAlgorithm } from '../../src/algorithms.js';
 import type { VerificationEngine } from '../../src/lib/engine.js';
@@ -11,7 +13,7 @@ import type { VerifyOptions } from '../../src/verify/verify-options.js';
 import { compatBases, ALL_COMPAT, loadWeakKeys, weakVerifiers } from './compat.js';
 import { verifierPair, type VerifierPair } from './compare.js';
 import { kidOf, loadKeySets, type KeySet, type SuiteKey } from './keys.js';
-import { encryptDirRaw, encryptTo, signRaw, type Part } from './mint.js';
+import { encryptDirRaw, encryptRaw, ephemeralJwk, signRaw, type Part } from './mint.js';
 import type { Rng } from './rng.js';
 
 /** The fixed "now" of every context: 2023-11-14T22:13:20Z. */
@@ -131,16 +133,42 @@ export async function generatedBases(a: KeySet, contexts: Contexts, rng: Rng): P
       weight: Math.min(10, inner.weight), token: remint(nested, inner.token, rng), remint,
     });
   });
-  const agreement = ['RSA-OAEP-256', 'ECDH-ES', 'ECDH-ES+A128KW', 'ECDH-ES+A256KW'];
-  for (const [i, alg] of agreement.entries()) {
-    for (const enc of [JWE_CONTENT_ALGORITHMS[i] as string, JWE_CONTENT_ALGORITHMS[5 - i] as string]) {
-      const inner = inners[(i * 3 + enc.length) % inners.length] as Base;
-      const header = { enc, kid: alg, cty: 'JWT' };
-      bases.push({
-        label: `${alg} ${enc} nested ${inner.header.alg as string}`, context: main, header, payload: inner.token,
-        weight: 1, token: await encryptTo(key(alg), header, inner.token),
-      });
-    }
+  // Every other key management, nested (an inner JWS of another alg each time) and, under a shared key, with claims
+  // directly and compressed; reminted (so edited headers and payloads are sealed again) except RSA-OAEP*, whose
+  // padding is random. ECDH-ES headers carry their `epk` (a fixed ephemeral key per curve), some `apu`/`apv` too, so
+  // edits reach them.
+  const managed: readonly (readonly [string, JweContentAlgorithm, Record<string, unknown>])[] = [
+    ['RSA-OAEP', 'A128GCM', {}], ['RSA-OAEP-256', 'A256GCM', {}], ['RSA-OAEP-256', 'A192CBC-HS384', {}],
+    ['RSA-OAEP-384', 'A256CBC-HS512', {}], ['RSA-OAEP-512', 'A192GCM', {}],
+    ['ECDH-ES', 'A128CBC-HS256', {}], ['ECDH-ES', 'A256GCM', { apu: 'QWxpY2U', apv: 'Qm9i' }],
+    ['ECDH-ES+A128KW', 'A128GCM', {}], ['ECDH-ES+A192KW', 'A256CBC-HS512', { apv: 'Qm9i' }],
+    ['ECDH-ES+A256KW', 'A256GCM', {}], ['ECDH-ES+A256KW', 'A192CBC-HS384', { apu: 'QWxpY2U' }],
+    ['A128KW', 'A128GCM', {}], ['A192KW', 'A192CBC-HS384', {}], ['A256KW', 'A256GCM', {}],
+    ['A128GCMKW', 'A128CBC-HS256', {}], ['A192GCMKW', 'A192GCM', {}], ['A256GCMKW', 'A256CBC-HS512', {}],
+  ];
+  for (const [i, [alg, enc, extra]] of managed.entries()) {
+    const k = key(alg);
+    const random = alg.startsWith('RSA');
+    const weight = random || alg.startsWith('ECDH') ? 1 : 3;
+    const withEpk = alg.startsWith('ECDH') ? { epk: ephemeralJwk(k) } : {};
+    const mint = (h: Part, p: Part, r: Rng, zip = false, respell = false): string => encryptRaw(k, h, p, r, enc, zip, respell);
+    const remint = random ? undefined : (h: Part, p: Part, r: Rng): string => mint(h, p, r, false, true);
+    const inner = inners[(i * 3 + enc.length) % inners.length] as Base;
+    const nested = { alg, enc, kid: alg, cty: 'JWT', ...extra, ...withEpk };
+    bases.push({
+      label: `${alg} ${enc} nested ${inner.header.alg as string}`, context: main, header: nested, payload: inner.token,
+      weight, token: mint(nested, inner.token, rng), ...(remint === undefined ? {} : { remint, inner }),
+    });
+    if (!/^A\d+(GCM)?KW$/.test(alg)) continue;
+    const plain = { alg, enc, kid: alg, typ: 'at+jwt' };
+    const claims = claimsAt(n++);
+    bases.push({ label: `${alg} ${enc}`, context: main, header: plain, payload: claims, weight, token: mint(plain, claims, rng), remint });
+    const zip = { alg, enc, kid: alg, zip: 'DEF' };
+    const big = { ...claimsAt(n++), filler: 'def'.repeat(300) };
+    bases.push({
+      label: `${alg} ${enc} zip`, context: main, header: zip, payload: big, weight, token: mint(zip, big, rng, true),
+      remint: (h: Part, p: Part, r: Rng): string => mint(h, p, r, true, true),
+    });
   }
   return bases;
 }

@@ -19,7 +19,41 @@ const CTYS: readonly unknown[] = ['JWT', 'jwt', 'application/JWT', 'json', 'appl
 
 type Json = Record<string, unknown>;
 
+const ZERO_X25519 = 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+const OTHER_POINTS: readonly Json[] = [
+  // Points of other curves and kinds: a valid P-256 point, an X25519 key, an Ed25519 key (not for ECDH).
+  { kty: 'EC', crv: 'P-256', x: 'gI0GAILBdu7T53akrFmMyGcsF3n5dO7MmwNBHKW5SV0', y: 'SLW_xSffzlPWrHEVI30DHM_4egVwt3NQqeUD7nMFpps' },
+  { kty: 'OKP', crv: 'X25519', x: 'hSDwCYkwp1R0i33ctD73Wg2_Og0mOBr066SpjqqbTmo' },
+  { kty: 'OKP', crv: 'Ed25519', x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo' },
+];
+
+/** Edits of an ECDH-ES `epk`: private members, extra members, other curves, points off the curve, odd encodings. */
+const epkEdits: ReadonlyArray<(epk: Json, rng: Rng) => unknown> = [
+  (e) => ({ ...e, d: 'AAAA' }),
+  (e, r) => ({ ...e, [r.pick(['p', 'q', 'dp', 'k', 'oth', 'priv'])]: 'AAAA' }),
+  (e, r) => ({ ...e, ext: r.pick([false, true, 'yes']) }),
+  (e, r) => ({ ...e, key_ops: r.pick([[], ['deriveBits'], ['sign'], 'deriveBits']) }),
+  (e, r) => ({ ...e, [r.pick(['kid', 'alg', 'use'])]: r.pick(['ECDH-ES', 'enc', 'sig', 'x']) }),
+  ({ y: _y, ...e }) => e,
+  ({ x: _x, ...e }) => e,
+  (e) => ({ ...e, y: e.x }),
+  (e, r) => ({ ...e, crv: r.pick(['P-256', 'P-384', 'P-521', 'X25519', 'secp256k1', 'Ed25519', '']) }),
+  (e, r) => ({ ...e, kty: r.pick(['EC', 'OKP', 'RSA', 'oct']) }),
+  (_e, r) => r.pick(OTHER_POINTS),
+  (e) => ({ ...e, x: ZERO_X25519 }),
+  (e, r) => ({ ...e, x: `${String(e.x)}${r.pick(['=', 'A', ' ', '=='])}` }),
+  (e) => ({ ...e, x: String(e.x).replace(/-/g, '+').replace(/_/g, '/') }),
+  (e) => ({ ...e, x: `AA${String(e.x)}` }),
+  (e) => ({ ...e, x: String(e.x).slice(0, -2) }),
+  (_e, r) => r.pick([[], 'epk', null, 1]),
+];
+
 const objectEdits: ReadonlyArray<(h: Json, rng: Rng) => Json> = [
+  (h, r) => (typeof h.epk === 'object' && h.epk !== null ? { ...h, epk: r.pick(epkEdits)(h.epk as Json, r) } : h),
+  (h, r) => ({ ...h, ...r.pick<Json>([
+    { apu: 'QWxpY2U' }, { apv: 'Qm9i' }, { apu: 'QWxpY2U', apv: 'QWxpY2U' }, { apu: '', apv: '' }, { apu: 'QWxpY2U=' },
+    { apv: 'Qm9i ' }, { apu: 1 }, { apu: 'Q' },
+  ]) }),
   (h, r) => ({ ...h, alg: r.pick(ALGS) }),
   ({ alg: _alg, ...h }) => h,
   (h, r) => ({ ...h, enc: r.pick(ENCS) }),

@@ -43,7 +43,15 @@ export function kidOf(alg: string, enc?: string): string {
 
 const fixture = JSON.parse(
   readFileSync(new URL('../fixtures/differential-keys.json', import.meta.url), 'utf8'),
-) as { sets: Record<'a' | 'b', FixtureKey[]> };
+) as { sets: Record<'a' | 'b', FixtureKey[]>; ephemeral: Record<string, JWK> };
+
+/**
+ * The sender's ephemeral private key per curve (P-256, P-384, P-521, X25519) for ECDH-ES tokens: fixed, so a seed
+ * reproduces a token and the `epk` of a base header is known before it is minted (and can be edited).
+ */
+export const EPHEMERAL: ReadonlyMap<string, KeyObject> = new Map(
+  Object.entries(fixture.ephemeral).map(([crv, jwk]) => [crv, createPrivateKey({ key: jwk as never, format: 'jwk' })]),
+);
 
 function publicJwkOf(jwk: JWK): JWK {
   const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...pub } = jwk;
