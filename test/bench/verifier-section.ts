@@ -30,11 +30,11 @@ export async function run(): Promise<string> {
     { framework: 'Express', name: 'no auth (the limit)', variant: 'express-none', kind: 'limit' },
     { framework: 'Express', name: '@tessera/express HS256, warm cache', variant: 'express-tessera-hs256', token: hs256, kind: 'tessera-cached' },
     { framework: 'Express', name: '@tessera/express ES256, warm cache', variant: 'express-tessera-es256', token: es256, kind: 'tessera-cached' },
-    { framework: 'Express', name: '@tessera/express HS256, every token new', variant: 'express-tessera-hs256', pool: pool('HS256', 40_000), kind: 'tessera-new' },
-    { framework: 'Express', name: '@tessera/express ES256, every token new', variant: 'express-tessera-es256', pool: pool('ES256', 20_000), kind: 'tessera-new' },
+    { framework: 'Express', name: '@tessera/express HS256, every token new', variant: 'express-tessera-hs256', pool: pool('HS256', 16_000), kind: 'tessera-new' },
+    { framework: 'Express', name: '@tessera/express ES256, every token new', variant: 'express-tessera-es256', pool: pool('ES256', 8_000), kind: 'tessera-new' },
     { framework: 'Express', name: 'express-jwt ES256', variant: 'express-jwt', token: es256, kind: 'peer' },
     { framework: 'Express', name: 'express-oauth2-jwt-bearer ES256', variant: 'express-oauth2-jwt-bearer', token: es256, kind: 'peer' },
-    { framework: 'Express', name: 'hand-written jose ES256, every token new', variant: 'express-jose', pool: pool('ES256', 20_000), kind: 'peer' },
+    { framework: 'Express', name: 'hand-written jose ES256, every token new', variant: 'express-jose', pool: pool('ES256', 8_000), kind: 'peer' },
     { framework: 'Koa', name: 'no auth (the limit)', variant: 'koa-none', kind: 'limit' },
     { framework: 'Koa', name: '@tessera/koa ES256, warm cache', variant: 'koa-tessera-es256', token: es256, kind: 'tessera-cached' },
     { framework: 'Koa', name: '@tessera/koa nested JWE, warm cache', variant: 'koa-tessera-jwe', token: nested, kind: 'tessera-cached' },
@@ -43,15 +43,23 @@ export async function run(): Promise<string> {
     { framework: 'Express', name: '@tessera/express remote verify-token, no cache', variant: 'express-tessera-remote-nocache', token: es256, kind: 'remote' },
   ];
 
-  const results: (HttpRow & Load)[] = [];
-  for (const row of rows) {
-    const server = await startServer(row.variant, keys.config);
-    try {
-      results.push({ ...row, ...(await load(server.url, row.token, row.pool)) });
-    } finally {
-      await server.stop();
+  // Best of a few rounds, each in a rotated order with a fresh server process per row: on a shared machine the
+  // background load swings from second to second, and the best round is the closest to what the code can do.
+  const rounds = Number(process.env.BENCH_HTTP_ROUNDS ?? 2);
+  const best = new Map<HttpRow, Load>();
+  for (let round = 0; round < rounds; round++) {
+    const order = rows.map((_, i) => rows[(i + round * 5) % rows.length] as HttpRow);
+    for (const row of order) {
+      const server = await startServer(row.variant, keys.config);
+      try {
+        const measured = await load(server.url, row.token, row.pool);
+        if ((best.get(row)?.requestsPerSecond ?? -1) < measured.requestsPerSecond) best.set(row, measured);
+      } finally {
+        await server.stop();
+      }
     }
   }
+  const results = rows.map((row) => ({ ...row, ...(best.get(row) as Load) }));
 
   const limit = (f: string) => results.find((r) => r.framework === f && r.kind === 'limit')?.requestsPerSecond ?? NaN;
   const lines = [
@@ -78,7 +86,7 @@ export async function run(): Promise<string> {
   ];
   return (
     `\nTessera bench: verifier — node ${process.version}, autocannon ${process.env.BENCH_CONNECTIONS ?? 16} connections, ` +
-    `1 s warm-up + ${process.env.BENCH_SECONDS ?? 3} s per row (every-token-new rows: one request per token), servers in child processes\n\n` +
+    `1 s warm-up + ${process.env.BENCH_SECONDS ?? 3} s per row (every-token-new rows: one request per token), best of ${rounds} rounds, servers in child processes\n\n` +
     `${lines.join('\n')}\n\n${goals.map((g) => `- ${g}`).join('\n')}`
   );
 }

@@ -28,7 +28,8 @@ export function authenticate(verifier: Verifier | VerifierOptions, options: Auth
   return function tesseraAuthenticate(req: ExpressRequestLike, _res: unknown, next: Next): void {
     resolved
       .authenticate(
-        { method: req.method, url: `${req.protocol}://${req.get('host') ?? 'localhost'}${req.originalUrl}`, headers: req.headers, ...(req.cookies === undefined ? {} : { cookies: req.cookies }) },
+        // `url` is a getter: only DPoP reads it, so Bearer requests skip building it.
+        { method: req.method, get url() { return `${req.protocol}://${req.get('host') ?? 'localhost'}${req.originalUrl}`; }, headers: req.headers, cookies: req.cookies },
         options,
       )
       .then(

@@ -74,7 +74,8 @@ export function authenticate<State extends AuthState = AuthState>(
   return async function tesseraAuthenticate(ctx, next) {
     let auth: AuthResult | undefined;
     try {
-      auth = await resolved.authenticate({ method: ctx.method, url: ctx.href, headers: ctx.headers }, route);
+      // `url` is a getter: only DPoP reads it, so Bearer requests skip building it.
+      auth = await resolved.authenticate({ method: ctx.method, get url() { return ctx.href; }, headers: ctx.headers }, route);
     } catch (err) {
       answerError(ctx, err, rethrow);
       return;

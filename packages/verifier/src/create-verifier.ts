@@ -2,6 +2,7 @@ import {
   MemoryTokenStore,
   TesseraArgumentError,
   TesseraError,
+  TokenFormatError,
   UnavailableError,
   parseDuration,
   type JoseHeader,
@@ -260,7 +261,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
    */
   function judge(token: string, wanted: StrategyName | undefined, outcome: Outcome): AuthResult | Promise<AuthResult> {
     if (typeof token !== 'string' || token.length === 0) throw new InvalidTokenError('the token is empty');
-    if (token.length > maxTokenSize) throw new InvalidTokenError(`the token is larger than ${maxTokenSize} bytes`);
+    if (token.length > maxTokenSize) throw new TokenFormatError(`token is larger than ${maxTokenSize} bytes`, 'token_too_large');
     const hashed = sha256Base64url(token);
     if (typeof hashed !== 'string') return hashed.then((fingerprint) => judgeByFingerprint(token, fingerprint, wanted, outcome));
     return judgeByFingerprint(token, hashed, wanted, outcome);
