@@ -1,6 +1,8 @@
 // Issuer: /token client_credentials per format, refresh rotations/s and /introspect calls/s, memory vs Redis store,
 // against a no-op Koa route (the limit) and node-oidc-provider 9 (the peer, same algorithm and format). Every server
-// runs in its own child process; autocannon loads it from here (20 connections). Goal: ≥ 2× node-oidc-provider on
+// runs in its own child process; autocannon loads it from here (20 connections). Two figures per row: requests/s, and
+// requests per CPU-second of the server process (what one server core sustains: on a shared 2-core machine the load
+// generator takes a core too, which caps every req/s figure near the limit row). Goal: ≥ 2× node-oidc-provider on
 // every row it has; Redis round trips per rotation: 1.
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { hasCommand } from '../support/system-peer.js';
@@ -9,6 +11,10 @@ import { BENCH_SECRET } from './issuer/constants.js';
 import { load, startChild, type ChildServer, type LoadSpec } from './issuer/load.js';
 
 const FORM = 'application/x-www-form-urlencoded';
+
+function basic(id: string): string {
+  return `Basic ${Buffer.from(`${id}:${BENCH_SECRET}`).toString('base64')}`;
+}
 
 /** RS256 signatures per second on one core with node:crypto (1 s): the ceiling of an RS256 token row per core. */
 function rsaSignaturesPerSecond(): number {
@@ -23,10 +29,6 @@ function rsaSignaturesPerSecond(): number {
   return Math.round(n / ((performance.now() - started) / 1000));
 }
 
-function basic(id: string): string {
-  return `Basic ${Buffer.from(`${id}:${BENCH_SECRET}`).toString('base64')}`;
-}
-
 async function call(url: string, path: string, client: string, body: string): Promise<Record<string, unknown>> {
   const response = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': FORM, authorization: basic(client) }, body });
   const json = await response.json() as Record<string, unknown>;
@@ -34,34 +36,41 @@ async function call(url: string, path: string, client: string, body: string): Pr
   return json;
 }
 
-interface Measurement {
-  operation: string;
-  name: string;
+/** Throughput and server efficiency of one load run. */
+interface Figures {
   rps: number;
-  peer?: number;
-  limit?: number;
-  note?: string;
+  /** Requests answered per CPU-second of the server process. */
+  perCpu: number;
+  ok: number;
+}
+
+/** Loads `server` with `spec` and reads its CPU time around the run. */
+async function measured(server: ChildServer, spec: LoadSpec, seconds: number): Promise<Figures> {
+  const before = await server.stats();
+  const run = await load(spec, seconds);
+  const after = await server.stats();
+  return { rps: run.rps, ok: run.ok, perCpu: run.ok / ((after.cpuMicros - before.cpuMicros) / 1e6) };
 }
 
 function tokenSpec(url: string, path: string, client: string): LoadSpec {
   return { url, path, headers: { 'content-type': FORM, authorization: basic(client) }, body: 'grant_type=client_credentials&scope=read' };
 }
 
-/** Loads a client_credentials row after checking that the server answers it correctly. */
-async function tokenRow(server: ChildServer, client: string, seconds: number): Promise<number> {
+/** A client_credentials row, after checking that the server answers it correctly. */
+async function tokenRow(server: ChildServer, client: string, seconds: number): Promise<Figures> {
   const answer = await call(server.url, '/token', client, 'grant_type=client_credentials&scope=read');
   if (typeof answer.access_token !== 'string') throw new Error(`${client}: no access token`);
-  return (await load(tokenSpec(server.url, '/token', client), seconds)).rps;
+  return measured(server, tokenSpec(server.url, '/token', client), seconds);
 }
 
 /** Rotations/s: each request presents a refresh token no other request holds, and its successor joins the pool. */
-async function refreshRow(server: ChildServer, seconds: number): Promise<{ rps: number; ok: number }> {
+async function refreshRow(server: ChildServer, seconds: number): Promise<Figures> {
   const pool: string[] = [];
   for (let i = 0; i < 60; i++) {
     const login = await call(server.url, '/token', 'web', 'grant_type=password&username=bench&password=x&scope=read');
     pool.push(login.refresh_token as string);
   }
-  return load({
+  return measured(server, {
     url: server.url, path: '/token', headers: { 'content-type': FORM, authorization: basic('web') }, body: 'grant_type=refresh_token&refresh_token=none',
     next: () => {
       const token = pool.shift();
@@ -73,50 +82,80 @@ async function refreshRow(server: ChildServer, seconds: number): Promise<{ rps: 
   }, seconds);
 }
 
-async function introspectRow(server: ChildServer, path: string, client: string, seconds: number): Promise<number> {
+async function introspectRow(server: ChildServer, path: string, client: string, seconds: number): Promise<Figures> {
   const token = (await call(server.url, '/token', client, 'grant_type=client_credentials&scope=read')).access_token as string;
   const body = `token=${token}`;
-  const check = await call(server.url, path, 'rs', body);
-  if (check.active !== true) throw new Error(`${server.url}${path}: token not active`);
-  return (await load({ url: server.url, path, headers: { 'content-type': FORM, authorization: basic('rs') }, body }, seconds)).rps;
+  if ((await call(server.url, path, 'rs', body)).active !== true) throw new Error(`${server.url}${path}: token not active`);
+  return measured(server, { url: server.url, path, headers: { 'content-type': FORM, authorization: basic('rs') }, body }, seconds);
 }
 
-function format(rows: Measurement[]): string {
-  const lines = [
-    '| operation | implementation | req/s | × node-oidc-provider | × no-op Koa route (limit) |',
-    '| --- | --- | ---: | ---: | ---: |',
-  ];
-  let last = '';
-  for (const r of rows) {
-    const peer = r.peer === undefined ? '—' : (r.rps / r.peer).toFixed(2);
-    const limit = r.limit === undefined ? '—' : (r.rps / r.limit).toFixed(2);
-    lines.push(`| ${r.operation === last ? '' : r.operation} | ${r.name} | ${r.note ?? Math.round(r.rps).toLocaleString('en-US')} | ${peer} | ${limit} |`);
-    last = r.operation;
-  }
-  return lines.join('\n');
+interface Measurement {
+  operation: string;
+  name: string;
+  figures?: Figures;
+  peer?: Figures;
+  limit?: Figures;
+  note?: string;
 }
 
-/** One contender of a row: a name and a run that returns requests/s. */
+/** One contender of a row. */
 interface Contender {
   name: string;
-  run: () => Promise<number>;
+  run: () => Promise<Figures>;
   peer?: boolean;
-  limit?: boolean;
 }
 
 /**
- * Runs a row's contenders `rounds` times in rotated order and keeps each one's best round: on a shared 2-core machine
- * the other processes' load comes and goes, and best-of-rounds keeps that noise out of the ratios.
+ * Runs a row's contenders `rounds` times in rotated order and keeps each one's best round: other processes' load on
+ * the shared machine comes and goes, and best-of-rounds keeps that noise out of the ratios.
  */
-async function row(operation: string, contenders: Contender[], rounds: number, limitRps: number | undefined): Promise<Measurement[]> {
-  const best = new Map<string, number>();
+async function row(operation: string, contenders: Contender[], rounds: number, limit: Figures | undefined): Promise<Measurement[]> {
+  const best = new Map<string, Figures>();
   for (let round = 0; round < rounds; round++) {
     const order = contenders.map((_, i) => contenders[(i + round) % contenders.length]!);
-    for (const c of order) best.set(c.name, Math.max(best.get(c.name) ?? 0, await c.run()));
+    for (const c of order) {
+      const f = await c.run();
+      const prev = best.get(c.name);
+      best.set(c.name, prev === undefined ? f : { rps: Math.max(prev.rps, f.rps), perCpu: Math.max(prev.perCpu, f.perCpu), ok: f.ok });
+    }
   }
   const peer = contenders.find((c) => c.peer === true);
-  const peerRps = peer === undefined ? undefined : best.get(peer.name);
-  return contenders.map((c) => ({ operation, name: c.name, rps: best.get(c.name)!, peer: peerRps, limit: limitRps }));
+  return contenders.map((c) => ({
+    operation, name: c.name, figures: best.get(c.name)!, ...(peer === undefined ? {} : { peer: best.get(peer.name)! }),
+    ...(limit === undefined ? {} : { limit }),
+  }));
+}
+
+async function bestOf(rounds: number, run: () => Promise<Figures>): Promise<Figures> {
+  let best: Figures | undefined;
+  for (let i = 0; i < rounds; i++) {
+    const f = await run();
+    best = best === undefined ? f : { rps: Math.max(best.rps, f.rps), perCpu: Math.max(best.perCpu, f.perCpu), ok: f.ok };
+  }
+  return best!;
+}
+
+const n = (x: number): string => Math.round(x).toLocaleString('en-US');
+const ratio = (a: number, b: number | undefined): string => (b === undefined ? '—' : (a / b).toFixed(2));
+
+function format(rows: Measurement[]): string {
+  const lines = [
+    '| operation | implementation | req/s | × peer | × limit | req per server CPU-s | × peer (CPU) |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  let last = '';
+  for (const r of rows) {
+    const op = r.operation === last ? '' : r.operation;
+    last = r.operation;
+    if (r.figures === undefined) {
+      lines.push(`| ${op} | ${r.name} | ${r.note ?? ''} | — | — | — | — |`);
+      continue;
+    }
+    const f = r.figures;
+    lines.push(`| ${op} | ${r.name} | ${n(f.rps)} | ${ratio(f.rps, r.peer?.rps)} | ${ratio(f.rps, r.limit?.rps)} | ` +
+      `${n(f.perCpu)} | ${ratio(f.perCpu, r.peer?.perCpu)} |`);
+  }
+  return lines.join('\n');
 }
 
 export async function run(): Promise<string> {
@@ -139,21 +178,19 @@ export async function run(): Promise<string> {
     } else {
       notes.push('redis-server is not installed: Redis rows skipped.');
     }
-    // Warm every server up (JIT, connection pools, the first scrypt of each client) before anything is timed.
+
+    // Warm every server up (JIT, connections, each client's first scrypt) before anything is timed.
     await load(tokenSpec(noop.url, '/token', 'x'), 2);
     for (const server of [memory, peer, ...(onRedis === undefined ? [] : [onRedis])]) {
       for (const client of server === peer ? ['jwt-rs256', 'opaque'] : ['jwt-rs256', 'jwt-es256', 'jwe', 'jwe-dir', 'opaque']) {
         await load(tokenSpec(server.url, '/token', client), 1);
       }
     }
-    notes.push(`RSA-2048 signatures on one core here (node:crypto): ${rsaSignaturesPerSecond().toLocaleString('en-US')}/s — ` +
-      'every RS256 token costs one, which bounds both RS256 rows whatever the issuer around it.');
-    const noopToken = (): Promise<number> => load(tokenSpec(noop.url, '/token', 'x'), seconds).then((r) => r.rps);
-    const noopIntrospect = (): Promise<number> => load({ ...tokenSpec(noop.url, '/introspect', 'x'), body: 'token=x' }, seconds).then((r) => r.rps);
-    let limitToken = 0;
-    for (let round = 0; round < rounds; round++) limitToken = Math.max(limitToken, await noopToken());
-    let limitIntrospect = 0;
-    for (let round = 0; round < rounds; round++) limitIntrospect = Math.max(limitIntrospect, await noopIntrospect());
+    notes.push(`RSA-2048 signatures per second on one core here (node:crypto): ${n(rsaSignaturesPerSecond())} — each RS256 ` +
+      'token costs one, which bounds both RS256 rows whatever the issuer around it.');
+
+    const limitToken = await bestOf(rounds, () => measured(noop, tokenSpec(noop.url, '/token', 'x'), seconds));
+    const limitIntrospect = await bestOf(rounds, () => measured(noop, { ...tokenSpec(noop.url, '/introspect', 'x'), body: 'token=x' }, seconds));
 
     const formats: [string, string, boolean][] = [
       ['jwt RS256', 'jwt-rs256', true],
@@ -170,14 +207,14 @@ export async function run(): Promise<string> {
       if (withPeer) contenders.push({ name: 'node-oidc-provider 9', run: () => tokenRow(peer, client, seconds), peer: true });
       rows.push(...await row(`POST /token client_credentials, ${label}`, contenders, rounds, limitToken));
     }
-    rows.push({ operation: 'POST /token (any)', name: 'no-op Koa route (limit)', rps: limitToken, limit: limitToken });
+    rows.push({ operation: 'POST /token (any)', name: 'no-op Koa route (limit)', figures: limitToken, limit: limitToken });
 
-    const rotation: Contender[] = [{ name: 'Tessera, memory store', run: async () => (await refreshRow(memory, seconds)).rps }];
-    if (onRedis !== undefined) rotation.push({ name: 'Tessera, Redis store', run: async () => (await refreshRow(onRedis!, seconds)).rps });
+    const rotation: Contender[] = [{ name: 'Tessera, memory store', run: () => refreshRow(memory, seconds) }];
+    if (onRedis !== undefined) rotation.push({ name: 'Tessera, Redis store', run: () => refreshRow(onRedis!, seconds) });
     rows.push(...await row('POST /token refresh_token (rotation, ES256 jwt)', rotation, rounds, limitToken));
 
     if (onRedis !== undefined && redis !== undefined) {
-      // Round trips of the rotation alone (an issuer without the rate-limit counter), then with the counter.
+      // Round trips of a rotation without the rate-limit counter, with it counted in memory, and counted in Redis.
       const bare = await startChild('tessera-server.ts', { STORE: 'redis', REDIS_URL: redis.url, RATE_LIMIT: 'off' });
       const local = await startChild('tessera-server.ts', { STORE: 'redis', REDIS_URL: redis.url, RATE_LIMIT: 'memory' });
       servers.push(bare, local);
@@ -187,13 +224,13 @@ export async function run(): Promise<string> {
         const after = await server.stats();
         return (after.roundTrips - before.roundTrips - 60 * perLogin) / run.ok; // refreshRow logs in 60 times first
       };
-      const off = await perRotation(bare, 1); // a login: issueRefreshToken
-      const memoryCounter = await perRotation(local, 1);
-      const on = await perRotation(onRedis, 2); // a login: the counter + issueRefreshToken
       const op = 'Redis round trips per rotation (goal 1)';
-      rows.push({ operation: op, name: 'Tessera, rate limit off', rps: off, note: off.toFixed(2) });
-      rows.push({ operation: op, name: 'Tessera, rate limit counted in memory', rps: memoryCounter, note: memoryCounter.toFixed(2) });
-      rows.push({ operation: op, name: 'Tessera, rate limit counted in Redis (+1)', rps: on, note: on.toFixed(2) });
+      for (const [name, server, perLogin] of [
+        ['Tessera, rate limit off', bare, 1], ['Tessera, rate limit counted in memory', local, 1],
+        ['Tessera, rate limit counted in Redis (+1)', onRedis, 2],
+      ] as const) {
+        rows.push({ operation: op, name, note: (await perRotation(server, perLogin)).toFixed(2) });
+      }
     }
 
     for (const [label, client, withPeer] of [['opaque token', 'opaque', true], ['jwt ES256 token', 'jwt-es256', false]] as const) {
@@ -202,14 +239,15 @@ export async function run(): Promise<string> {
       if (withPeer) contenders.push({ name: 'node-oidc-provider 9', run: () => introspectRow(peer, '/token/introspection', client, seconds), peer: true });
       rows.push(...await row(`POST /introspect, ${label}`, contenders, rounds, limitIntrospect));
     }
-    rows.push({ operation: 'POST /introspect (any)', name: 'no-op Koa route (limit)', rps: limitIntrospect, limit: limitIntrospect });
+    rows.push({ operation: 'POST /introspect (any)', name: 'no-op Koa route (limit)', figures: limitIntrospect, limit: limitIntrospect });
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
     await redis?.destroy();
   }
   return (
     `\nTessera bench: issuer — node ${process.version}, autocannon 20 connections, best of ${rounds} rounds × ${seconds} s ` +
-    `per contender, servers in child processes, requests/s (higher is better); rate limit on (one store counter per ` +
-    `request)\n\n${format(rows)}` + (notes.length === 0 ? '' : `\n\n${notes.join('\n')}`)
+    'per contender, servers in child processes; req/s and requests per CPU-second of the server process (higher is ' +
+    'better; Redis\'s own CPU not counted); rate limit on, counted in the store\n\n' +
+    `${format(rows)}${notes.length === 0 ? '' : `\n\n${notes.join('\n')}`}`
   );
 }

@@ -90,6 +90,9 @@ describe('POST /token grant_type=refresh_token', () => {
     expect(error).toMatchObject({ error: 'invalid_scope' });
     const narrowed = await refresh(as, (await login(as)).refresh_token!, web, 'read');
     expect(narrowed.scope).toBe('read');
+    // RFC 6749 §6: the new refresh token keeps the grant's scope; only that access token was narrowed.
+    const full = await refresh(as, narrowed.refresh_token!);
+    expect(full.scope).toBe('read write');
   });
 
   it('refuses another client\'s refresh token without rotating it', async () => {

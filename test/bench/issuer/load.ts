@@ -3,11 +3,19 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 
+/** What a bench server reports about itself. */
+export interface ServerStats {
+  readonly roundTrips: number;
+  readonly commands: number;
+  /** User + system CPU time of the server process so far, in microseconds. */
+  readonly cpuMicros: number;
+}
+
 /** A bench server in its own process. */
 export interface ChildServer {
   readonly url: string;
-  /** The Redis store's round trips and commands so far (0 for other stores). */
-  stats(): Promise<{ roundTrips: number; commands: number }>;
+  /** The Redis store's round trips and commands so far (0 for other stores), and the process's CPU time (µs). */
+  stats(): Promise<ServerStats>;
   stop(): Promise<void>;
 }
 
@@ -35,10 +43,10 @@ export async function startChild(file: string, env: Record<string, string> = {})
   return {
     url,
     stats: () => new Promise((resolve) => {
-      const onMessage = (m: { type?: string; roundTrips?: number; commands?: number }) => {
+      const onMessage = (m: { type?: string; roundTrips?: number; commands?: number; cpuMicros?: number }) => {
         if (m.type !== 'stats') return;
         child.off('message', onMessage);
-        resolve({ roundTrips: m.roundTrips ?? 0, commands: m.commands ?? 0 });
+        resolve({ roundTrips: m.roundTrips ?? 0, commands: m.commands ?? 0, cpuMicros: m.cpuMicros ?? 0 });
       };
       child.on('message', onMessage);
       child.send({ type: 'stats' });

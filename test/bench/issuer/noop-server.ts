@@ -17,6 +17,11 @@ const server = createServer(app.callback());
 server.listen(0, '127.0.0.1', () => {
   process.send!({ type: 'ready', url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
 });
+process.on('message', (message: { type?: string }) => {
+  if (message.type !== 'stats') return;
+  const cpu = process.cpuUsage();
+  process.send!({ type: 'stats', roundTrips: 0, commands: 0, cpuMicros: cpu.user + cpu.system });
+});
 process.on('SIGTERM', () => {
   server.closeAllConnections();
   server.close(() => process.exit(0));

@@ -43,7 +43,10 @@ app.use(issuer.routes());
 server.on('request', app.callback());
 
 process.on('message', (message: { type?: string }) => {
-  if (message.type === 'stats') process.send!({ type: 'stats', roundTrips: redis?.stats.roundTrips ?? 0, commands: redis?.stats.commands ?? 0 });
+  if (message.type === 'stats') {
+    const cpu = process.cpuUsage();
+    process.send!({ type: 'stats', roundTrips: redis?.stats.roundTrips ?? 0, commands: redis?.stats.commands ?? 0, cpuMicros: cpu.user + cpu.system });
+  }
 });
 process.on('SIGTERM', () => {
   server.closeAllConnections();

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { TesseraArgumentError } from '@tessera/core';
 
 const PREFIX = 'scrypt';
@@ -55,11 +55,15 @@ export function parseSecretHash(text: string): ParsedHash | undefined {
   return { N, r, p, salt: Buffer.from(m[4] as string, 'base64url'), hash: Buffer.from(m[5] as string, 'base64url') };
 }
 
-/** A process-local key for the verified-secret fast path; never leaves memory. */
-const MAC_KEY = randomBytes(32);
+/**
+ * The verified-secret fast path's MAC: SHA-256 over a process-local random key (never leaves memory) and the secret,
+ * with the key's block absorbed once and the hash state copied per call. Only ever compared in constant time, never
+ * shown, so a keyed prefix hash is as good as an HMAC here, at half the cost on every authenticated request.
+ */
+const MAC_BASE = createHash('sha256').update(randomBytes(64));
 
 function mac(secret: string): Buffer {
-  return createHmac('sha256', MAC_KEY).update(secret).digest();
+  return MAC_BASE.copy().update(secret, 'utf8').digest();
 }
 
 /**

@@ -53,7 +53,8 @@ export const refreshTokenGrant: GrantHandler = async ({ state, client, params, j
   const access = await mintAccessToken(state, client, { subject: record.subject, scope, claims: record.claims ?? {}, jkt });
   const next = randomToken();
   const nextHash = fingerprint(next);
-  const nextRecord: RefreshTokenRecord = { ...record, scope, issuedAt: now, expiresAt: now + ttl };
+  // RFC 6749 §6: a narrower `scope` narrows this access token only; the new refresh token keeps the grant's scope.
+  const nextRecord: RefreshTokenRecord = { ...record, issuedAt: now, expiresAt: now + ttl };
   let body: TokenResponseBody = {
     access_token: access.token,
     token_type: jkt === undefined ? 'Bearer' : 'DPoP',

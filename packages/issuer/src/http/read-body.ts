@@ -25,6 +25,7 @@ function bad(message: string): OAuthError {
 }
 
 function decodeComponent(text: string, what: string): string {
+  if (!text.includes('%') && !text.includes('+')) return text;
   try {
     return decodeURIComponent(text.replace(/\+/g, ' '));
   } catch {

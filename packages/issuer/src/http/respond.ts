@@ -10,9 +10,10 @@ import { OAuthError } from '../errors.js';
  */
 export function sendJson(ctx: Context, status: number, body: unknown): void {
   ctx.status = status;
+  // Headers set before the body: Koa then skips its content-type inference.
+  ctx.set('Content-Type', 'application/json; charset=utf-8');
   ctx.set('Cache-Control', 'no-store');
   ctx.set('Pragma', 'no-cache');
-  ctx.type = 'application/json';
   ctx.body = JSON.stringify(body);
 }
 

@@ -67,9 +67,9 @@ export interface TokenReaderOptions {
 const LOOKS_LIKE_JOSE = /^[A-Za-z0-9_-]*(\.[A-Za-z0-9_-]*){2,4}$/;
 
 /**
- * Creates the issuer's reader of its own tokens on `@tessera/verifier` (local strategy for JWT formats with the
- * denylist checked on every call, opaque strategy for store records; verdicts cached and dropped at once on the
- * store's revocation events).
+ * Creates the issuer's reader of its own tokens: JWT formats through `@tessera/verifier`'s local strategy (the
+ * denylist checked on every call; verdicts cached and dropped at once on the store's revocation events), opaque
+ * tokens straight from the store.
  * @param options - keys, store, issuer identifier, clock
  * @returns the reader
  */
@@ -83,27 +83,44 @@ export function createTokenReader(options: TokenReaderOptions): TokenReader {
       typ: 'at+jwt',
       requiredClaims: ['jti', 'client_id'],
     },
-    // An opaque look-up is one store read; not caching it keeps introspection exact across processes.
-    opaque: { cacheTtl: 0 },
     store,
     revocation: true,
     maxTokenSize: 16_384,
     currentDate: () => new Date(now()),
   });
 
+  /** JWT formats: the verifier (keys, policy, cached verdicts, the denylist on every call). */
+  async function readJose(token: string): Promise<AccessTokenReading> {
+    let result;
+    try {
+      result = await verifier.verify(token, { strategy: 'local' });
+    } catch (err) {
+      if (isTesseraError(err) && err.status >= 500) throw err;
+      const reason: InactiveReason = isTesseraError(err, 'token_expired') ? 'expired'
+        : isTesseraError(err, 'token_revoked') ? 'revoked' : 'invalid';
+      return { active: false, reason };
+    }
+    return { active: true, claims: result.claims, format: 'jwt' };
+  }
+
+  /** Opaque tokens: the store's record, read every time (one store read; exact across processes, nothing cached). */
+  async function readOpaque(token: string): Promise<AccessTokenReading> {
+    const record = await store.getOpaqueToken(fingerprint(token));
+    if (record === undefined) return { active: false, reason: 'invalid' };
+    if (record.expiresAt <= now() / 1000) return { active: false, reason: 'expired' };
+    const claims: JwtClaims = { ...record.claims, sub: record.subject, exp: record.expiresAt };
+    if (record.issuedAt !== undefined) claims.iat = record.issuedAt;
+    if (record.jti !== undefined) claims.jti = record.jti;
+    if (record.clientId !== undefined) claims.client_id = record.clientId;
+    if (record.scope !== undefined && record.scope.length > 0) claims.scope = record.scope.join(' ');
+    if (record.cnf !== undefined) claims.cnf = { jkt: record.cnf.jkt };
+    return { active: true, claims, format: 'opaque' };
+  }
+
   return {
-    async readAccess(token) {
-      if (token.length > 16_384) return { active: false, reason: 'invalid' };
-      let result;
-      try {
-        result = await verifier.verify(token, { strategy: LOOKS_LIKE_JOSE.test(token) ? 'local' : 'opaque' });
-      } catch (err) {
-        if (isTesseraError(err) && err.status >= 500) throw err;
-        const reason: InactiveReason = isTesseraError(err, 'token_expired') ? 'expired'
-          : isTesseraError(err, 'token_revoked') ? 'revoked' : 'invalid';
-        return { active: false, reason };
-      }
-      return { active: true, claims: result.claims, format: result.strategy === 'opaque' ? 'opaque' : 'jwt' };
+    readAccess(token) {
+      if (token.length > 16_384) return Promise.resolve({ active: false, reason: 'invalid' });
+      return LOOKS_LIKE_JOSE.test(token) ? readJose(token) : readOpaque(token);
     },
     async readRefresh(token) {
       if (token.length > 1024) return undefined;
