@@ -16,6 +16,7 @@ import { extractToken, type ExtractOptions } from './extract-token.js';
 import { buildResult } from './lib/build-result.js';
 import { withChallenge, type ChallengeContext } from './lib/challenge.js';
 import { ClaimsCache } from './lib/claims-cache.js';
+import { checkKnownOptions } from './lib/known-options.js';
 import { constantTimeEqual } from './lib/constant-time.js';
 import { readHeader } from './lib/headers.js';
 import { sha256Base64url } from './lib/sha256.js';
@@ -73,6 +74,10 @@ export interface Verifier {
 }
 
 const STRATEGIES: readonly StrategyName[] = ['local', 'opaque', 'remote'];
+const OPTION_NAMES = [
+  'local', 'remote', 'opaque', 'store', 'strategies', 'cache', 'revocation', 'session', 'rateLimit', 'dpop', 'extract',
+  'realm', 'credentialsRequired', 'maxTokenSize', 'currentDate', 'onSuccess', 'onFailure',
+] as const;
 const MODES: readonly DpopMode[] = ['bearer', 'dpop', 'either'];
 
 interface Outcome {
@@ -114,6 +119,12 @@ function storeFailure(err: unknown): never {
  */
 export function createVerifier(options: VerifierOptions): Verifier {
   if (typeof options !== 'object' || options === null) throw new TesseraArgumentError('"options" must be an object');
+  checkKnownOptions(options, OPTION_NAMES, '');
+  checkKnownOptions(options.cache === false ? undefined : options.cache, ['max', 'maxTtl', 'store'], 'cache');
+  checkKnownOptions(options.dpop, ['mode', 'algorithms', 'maxAge', 'clockTolerance', 'nonce', 'publicOrigin'], 'dpop');
+  checkKnownOptions(options.extract, ['authorization', 'header', 'cookie'], 'extract');
+  checkKnownOptions(options.rateLimit, ['limit', 'window', 'by'], 'rateLimit');
+  checkKnownOptions(typeof options.opaque === 'object' ? options.opaque : undefined, ['cacheTtl'], 'opaque');
   const now = options.currentDate ?? (() => new Date());
   if (typeof now !== 'function') throw new TesseraArgumentError('"currentDate" must be a function');
   const store: TokenStore | undefined = options.store;

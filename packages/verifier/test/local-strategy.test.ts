@@ -72,6 +72,10 @@ describe('local strategy: failures', () => {
     expect(() => createVerifier({ local: { publicKey: 'pem' } })).toThrow('"local.algorithms" must name the algorithm(s) of a PEM "publicKey"');
     expect(() => createVerifier({ local: { secret: SECRET }, revocation: true })).toThrow('"revocation" needs "store"');
     expect(() => createVerifier({ local: { secret: SECRET }, dpop: { mode: 'sometimes' as never } })).toThrow('"dpop.mode" must be one of bearer, dpop, either');
+    expect(() => createVerifier({ local: { secret: SECRET }, revokation: true } as never)).toThrow('unknown option "revokation"');
+    expect(() => createVerifier({ local: { secret: SECRET, jwks: { keepKeys: 1 } as never } })).toThrow('unknown option "local.jwks.keepKeys"');
+    expect(() => createVerifier({ local: { secret: SECRET, audiance: 'x' } as never })).toThrow(/audiance/);
+    expect(() => createVerifier({ remote: { kind: 'verify-token', url: 'https://x.example', feilds: {} } as never })).toThrow('unknown option "remote.feilds"');
   });
 });
 

@@ -8,6 +8,7 @@ import {
 } from '@tessera/core';
 import { base64url } from 'jose';
 import { buildResult } from '../lib/build-result.js';
+import { checkKnownOptions } from '../lib/known-options.js';
 import { createHttpClient } from '../lib/http-client.js';
 import type { Strategy, TokenShape, Verdict } from '../strategies/strategy.js';
 import { CircuitBreaker } from './circuit-breaker.js';
@@ -54,6 +55,10 @@ function nonNegativeInt(value: unknown, fallback: number, name: string): number 
  */
 export function createRemoteStrategy(options: RemoteOptions, now: () => Date): Strategy {
   if (typeof options !== 'object' || options === null) throw new TesseraArgumentError('"remote" must be an object');
+  const common = ['kind', 'url', 'timeout', 'retries', 'cacheTtl', 'negativeCacheTtl', 'breaker', 'retryAfter', 'headers'];
+  checkKnownOptions(options, options.kind === 'verify-token' ? [...common, 'method', 'fields'] : [...common, 'issuer', 'clientId', 'clientAuth', 'clientSecret', 'audience'], 'remote');
+  if (options.kind === 'verify-token') checkKnownOptions(options.fields, ['valid', 'subject', 'message', 'expiresAt'], 'remote.fields');
+  checkKnownOptions(options.breaker === false ? undefined : options.breaker, ['failureThreshold', 'resetTimeout'], 'remote.breaker');
   checkUrl(options.url);
   const timeout = nonNegativeInt(options.timeout, 3000, 'remote.timeout');
   if (timeout === 0) throw new TesseraArgumentError('"remote.timeout" must be positive');

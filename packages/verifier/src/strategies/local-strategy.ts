@@ -19,6 +19,7 @@ import {
 import { base64url } from 'jose';
 import { InvalidTokenError } from '../errors.js';
 import { buildResult } from '../lib/build-result.js';
+import { checkKnownOptions } from '../lib/known-options.js';
 import { createHttpClient } from '../lib/http-client.js';
 import { createRemoteJwksResolver } from '../lib/remote-jwks.js';
 import type { LocalIssuerOptions } from './local-options.js';
@@ -99,6 +100,7 @@ function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
 function buildTenant(options: LocalIssuerOptions, name: string, currentDate: (() => Date) | undefined): Tenant {
   if (typeof options !== 'object' || options === null) throw new TesseraArgumentError(`"${name}" must be an object`);
   const { keys: _k, secret: _s, publicKey: _p, jwksUri: _u, jwks: _j, decryptionKeys, ...policy } = options;
+  checkKnownOptions(options.jwks, ['cacheMaxAge', 'cooldown', 'keepKeysFor', 'timeout'], `${name}.jwks`);
   const keys = keySource(options, name);
   if (keys === undefined && decryptionKeys === undefined) {
     throw new TesseraArgumentError(`"${name}" needs keys: one of ${SOURCES.join(', ')}, or decryptionKeys`);
