@@ -135,7 +135,7 @@ describe('GET /verify-token (remote verify-token contract)', () => {
     const answer = await verifyToken(url, token);
     expect(answer.status).toBe(200);
     expect(answer.json).toMatchObject({ valid: true, systemId: 'JOB_MANAGER_SYSTEM', message: 'Token is valid', sub: 'svc', client_id: 'svc', scope: 'read' });
-    expect(events.find((e) => e.type === 'verify_token.answered')).toMatchObject({ valid: true, systemId: 'JOB_MANAGER_SYSTEM', outcome: 'valid' });
+    expect(events.find((e) => e.type === 'verify_token.answered')).toMatchObject({ valid: true, systemId: 'JOB_MANAGER_SYSTEM', jti: payloadOf(token).jti, outcome: 'valid' });
   });
 
   it('answers opaque tokens too, with the client id as systemId by default', async () => {

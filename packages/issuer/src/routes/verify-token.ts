@@ -41,10 +41,12 @@ export function verifyTokenRoute(state: IssuerState): (ctx: Context) => Promise<
       return;
     }
     let answer: VerifyTokenAnswer;
+    let jti: string | undefined;
     try {
       const reading = await state.reader.readAccess(token);
       if (reading.active) {
         const { claims } = reading;
+        jti = typeof claims.jti === 'string' ? claims.jti : undefined;
         const clientId = typeof claims.client_id === 'string' ? claims.client_id : undefined;
         const client = clientId === undefined ? undefined : state.clients.get(clientId);
         answer = {
@@ -69,7 +71,7 @@ export function verifyTokenRoute(state: IssuerState): (ctx: Context) => Promise<
     }
     state.audit({
       type: 'verify_token.answered', clientId: answer.client_id, subject: answer.sub,
-      jti: undefined, systemId: answer.systemId ?? undefined, valid: answer.valid,
+      jti, systemId: answer.systemId ?? undefined, valid: answer.valid,
       outcome: answer.valid ? 'valid' : 'invalid',
     });
     sendJson(ctx, 200, answer);
