@@ -1,18 +1,23 @@
 // The whole demo in one process: the issuer, the Koa API, the Express API and the SPA, on 127.0.0.1, with generated
 // keys and the in-memory store — or, with `redisUrl`, every piece on @tessera/redis, and `issuerOnly` for a second
 // issuer sharing it. `npm start` (scripts/start.mjs) runs this; tests call `startDemo` with port 0.
-import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
-import { MemoryTokenStore, importSecret, type TokenStore } from '@tessera/core';
-import type { AuditEvent } from '@tessera/issuer';
+import { createServer, type Server } from 'node:http';
+import { importSecret } from '@tessera/core';
 import { RedisTokenStore } from '@tessera/redis';
 import { createExpressApi } from './express-api/index.js';
 import { API_SCOPE, DEMO_AUDIENCE, RESOURCE_SERVER_CLIENT_ID, demoSecret } from './issuer/clients.js';
 import { createDemoIssuer } from './issuer/index.js';
 import { createKoaApi } from './koa-api/index.js';
+import { Closers } from './lib/closers.js';
+import { auditLine, withAccessLog } from './lib/demo-log.js';
+import { DemoStartError } from './lib/demo-start-error.js';
 import { clientFileEnv, generateDemoKeyMaterial, importDemoKeys, type DemoKeyMaterial } from './lib/demo-keys.js';
 import { closeServer, httpUrl, listen } from './lib/http.js';
 import { publishSharedConfig, readSharedConfig } from './lib/shared-config.js';
 import { loadStartSpa, startSpaPlaceholder, type RunningSpa, type SpaConfig } from './lib/spa-loader.js';
+import { openStore } from './lib/stores.js';
+
+export { DemoStartError };
 
 /** Ports of the four services; 0 means any free port. */
 export interface DemoPorts {
@@ -89,98 +94,9 @@ export interface IssuerOnlyDemo {
   stop(): Promise<void>;
 }
 
-/** A demo that cannot start for a reason the person can fix (Redis down, no shared configuration…). */
-export class DemoStartError extends Error {
-  override readonly name = 'DemoStartError';
-}
-
-/**
- * What `stop()` undoes: servers first (no new requests; open connections cut), then the verifiers, issuer and stores
- * in reverse order of creation — each once, whatever fails.
- */
-class Closers {
-  readonly #servers: Array<() => Promise<void>> = [];
-  readonly #resources: Array<() => Promise<void>> = [];
-  #done: Promise<void> | undefined;
-  addServer(step: () => Promise<void>): void {
-    this.#servers.push(step);
-  }
-  add(step: () => Promise<void>): void {
-    this.#resources.push(step);
-  }
-  run(): Promise<void> {
-    this.#done ??= (async () => {
-      const errors: unknown[] = [];
-      const settled = await Promise.allSettled(this.#servers.map((step) => step()));
-      for (const s of settled) if (s.status === 'rejected') errors.push(s.reason);
-      for (const step of [...this.#resources].reverse()) {
-        try {
-          await step();
-        } catch (err) {
-          errors.push(err);
-        }
-      }
-      if (errors.length > 0) throw new AggregateError(errors, 'the demo did not stop cleanly');
-    })();
-    return this.#done;
-  }
-}
-
-function auditLine(event: AuditEvent): string {
-  const e = event as unknown as Record<string, unknown>;
-  const fields = ['grantType', 'format', 'subject', 'tokenType', 'reason', 'error', 'active', 'valid']
-    .filter((k) => e[k] !== undefined)
-    .map((k) => `${k}=${String(e[k])}`);
-  return `issuer     ${event.type.padEnd(22)} client=${event.clientId ?? '-'} ${event.outcome} ${fields.join(' ')}`.trimEnd();
-}
-
-/** One log line per answered API request (never the token). */
-function withAccessLog(name: string, handler: RequestListener, log: (line: string) => void): RequestListener {
-  return (req: IncomingMessage, res: ServerResponse) => {
-    if (req.method !== 'OPTIONS') {
-      res.once('finish', () => log(`${name.padEnd(10)} ${req.method} ${req.url} → ${res.statusCode}`));
-    }
-    handler(req, res);
-  };
-}
-
 function validPort(value: number, name: string): number {
   if (!Number.isInteger(value) || value < 0 || value > 65535) throw new DemoStartError(`${name} must be a port number from 0 to 65535`);
   return value;
-}
-
-async function openStore(redisUrl: string | undefined, closers: Closers, log: (line: string) => void): Promise<TokenStore> {
-  if (redisUrl === undefined) {
-    const store = new MemoryTokenStore();
-    closers.add(() => store.close());
-    return store;
-  }
-  let warned = false;
-  const store = new RedisTokenStore({
-    url: redisUrl,
-    onError: (err) => {
-      if (!warned) log(`redis      connection problem: ${err.message} (retrying)`);
-      warned = true;
-    },
-  });
-  closers.add(() => store.close());
-  try {
-    await store.ping();
-  } catch (cause) {
-    throw new DemoStartError(`Redis at ${redactUrl(redisUrl)} does not answer: is redis-server running?`, { cause });
-  }
-  return store;
-}
-
-/** A Redis URL without its password, for messages. */
-function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password !== '') u.password = '***';
-    return u.toString();
-  } catch {
-    return '(an unreadable REDIS_URL)';
-  }
 }
 
 async function bindServer(name: string, host: string, port: number, closers: Closers, notes: string[]): Promise<{ server: Server; url: string }> {

@@ -58,7 +58,7 @@ describe('npm start (scripts/start.mjs)', () => {
     expect(await started.exited).toEqual({ code: 0, signal: null });
     expect(started.output()).toContain('SIGTERM: stopping the demo…\nstopped.\n');
     await expect(fetch(first)).rejects.toThrow();
-  });
+  }, 60_000);
 
   it('starts an issuer alone with --issuer-only and stops on SIGINT', async () => {
     const started = start(['--issuer-only', '--port', '0', '--quiet']);
