@@ -3,6 +3,7 @@
 // start). @tessera/client and @tessera/core are read from their TypeScript sources: nothing needs building first, and
 // the demo always runs the client code of this checkout.
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import nodeResolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
@@ -10,6 +11,7 @@ import { rollup, type Plugin } from 'rollup';
 import esbuild from 'rollup-plugin-esbuild';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+const repository = here('../../');
 
 /** Where the bundle is written (gitignored). */
 export const bundleDir = here('./dist/');
@@ -36,8 +38,8 @@ async function mtime(path: string): Promise<number | undefined> {
   }
 }
 
-/** Whether the bundle is missing, or any file it was built from changed (or vanished) since. */
-async function isStale(): Promise<boolean> {
+/** Whether the bundle is missing, or any file it was built from changed (or vanished) since it was built. */
+export async function spaBundleIsStale(): Promise<boolean> {
   const built = await mtime(bundleFile);
   if (built === undefined) return true;
   let inputs: unknown;
@@ -47,7 +49,8 @@ async function isStale(): Promise<boolean> {
     return true;
   }
   if (!Array.isArray(inputs) || inputs.length === 0) return true;
-  for (const input of inputs) {
+  // This file too: a change in how the bundle is built rebuilds it.
+  for (const input of [...inputs, fileURLToPath(import.meta.url)]) {
     const changed = typeof input === 'string' ? await mtime(input) : undefined;
     if (changed === undefined || changed > built) return true;
   }
@@ -75,6 +78,8 @@ async function build(): Promise<void> {
       format: 'es',
       sourcemap: true,
       sourcemapFile: bundleFile,
+      // Sources named from the repository's root (`packages/client/src/…`), their text included for the devtools.
+      sourcemapPathTransform: (source, map) => relative(repository, resolve(dirname(map), source)),
       plugins: [terser({ module: true, ecma: 2020, format: { comments: false } })],
     });
     const chunk = output.find((o) => o.type === 'chunk' && o.isEntry);
@@ -101,7 +106,7 @@ let pending: Promise<{ file: string; built: boolean }> | undefined;
  */
 export function ensureSpaBundle(): Promise<{ file: string; built: boolean }> {
   return (pending ??= (async () => {
-    if (!(await isStale())) return { file: bundleFile, built: false };
+    if (!(await spaBundleIsStale())) return { file: bundleFile, built: false };
     await build();
     return { file: bundleFile, built: true };
   })().finally(() => {
