@@ -35,7 +35,7 @@ export const DEPARTURES = {
     what:
       'AES-GCM content encryption uses a 16-byte (128-bit) IV: iv = get_random_bytes(AES.block_size // 8), so the ' +
       'JWE IV segment is 22 base64url characters instead of 16. Every A128GCM/A192GCM/A256GCM token it makes, with ' +
-      'dir or RSA-OAEP-256. (CBC-HS encs are unaffected: their 16-byte IV is correct.)',
+      'dir, RSA-OAEP, RSA-OAEP-256 or A128KW/A192KW/A256KW. (CBC-HS encs are unaffected: their 16-byte IV is correct.)',
     rfc: 'RFC 7518 §5.3: "Use of an IV of size 96 bits is REQUIRED with this algorithm."',
     core: { code: 'decryption_failed', message: /^decryption failed$/ },
     setting: { kind: 'verify', name: 'gcmIv128' },
@@ -43,7 +43,8 @@ export const DEPARTURES = {
     compat:
       'verify option `compat: { gcmIv128: true }`: when enc is A*GCM and the IV is exactly 16 bytes, the jose engine ' +
       'decrypts with WebCrypto AES-GCM (AAD = ASCII(protected header), 128-bit tag) and the node engine with ' +
-      'createDecipheriv, under dir or RSA-OAEP-256; any other IV length stays rejected. Never used by encryptJwe.',
+      'createDecipheriv, under every key management but ECDH-ES* (which python-jose lacks); any other IV length stays ' +
+      'rejected. Never used by encryptJwe.',
   },
   /** python-jose 3.3 `jwe.encrypt(..., zip='DEF')`. */
   zlibDeflate: {

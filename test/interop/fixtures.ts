@@ -8,6 +8,7 @@ import {
   type Jwk,
   type JweContentAlgorithm,
   type JwsAlgorithm,
+  type KeyWrapAlgorithm,
   type TesseraKey,
   generateKeyPair,
   generateSecret,
@@ -38,7 +39,7 @@ export interface SigFixture {
 
 /** An encryption key: Tessera's halves and the peers' forms of each. */
 export interface EncFixture {
-  readonly alg: EncKeyAlgorithm | 'dir';
+  readonly alg: EncKeyAlgorithm | KeyWrapAlgorithm | 'dir';
   readonly kid: string | undefined;
   readonly encrypter: TesseraKey;
   readonly decrypter: TesseraKey;
@@ -60,7 +61,11 @@ export const ENCS: readonly JweContentAlgorithm[] = [
   'A128GCM', 'A192GCM', 'A256GCM', 'A128CBC-HS256', 'A192CBC-HS384', 'A256CBC-HS512',
 ];
 export const ENC_KEY_ALGS = ['RSA-OAEP-256', 'ECDH-ES', 'ECDH-ES+A128KW', 'ECDH-ES+A192KW', 'ECDH-ES+A256KW'] as const;
-export type EncKeyAlgorithm = (typeof ENC_KEY_ALGS)[number];
+/** RSA-OAEP with the other hashes: SHA-1 (what most peers call RSA-OAEP), SHA-384, SHA-512. */
+export const RSA_OAEP_ALGS = ['RSA-OAEP', 'RSA-OAEP-384', 'RSA-OAEP-512'] as const;
+export type EncKeyAlgorithm = (typeof ENC_KEY_ALGS)[number] | (typeof RSA_OAEP_ALGS)[number];
+/** Key wrapping with a shared AES key: AES Key Wrap and AES-GCM key wrap. */
+export const KEY_WRAP_ALGS = ['A128KW', 'A192KW', 'A256KW', 'A128GCMKW', 'A192GCMKW', 'A256GCMKW'] as const;
 /** Curves other than the default P-256 that generateKeyPair offers for ECDH-ES (tried with ECDH-ES+A256KW). */
 export const ECDH_CURVES = ['P-384', 'P-521', 'X25519'] as const;
 export type EcdhCurve = (typeof ECDH_CURVES)[number];
@@ -70,6 +75,8 @@ export interface InteropKeys {
   /** `dir` keys per `enc`, base64 as the JWE service prints them. */
   readonly dir: Readonly<Record<JweContentAlgorithm, EncFixture>>;
   readonly enc: Readonly<Record<EncKeyAlgorithm, EncFixture>>;
+  /** Shared key-wrapping keys per alg, base64 and JWK as the peers take them. */
+  readonly wrap: Readonly<Record<KeyWrapAlgorithm, EncFixture>>;
   /** The jwt_encrypt module's text secret (`secrets.token_urlsafe(64)`-like), one per HS algorithm. */
   readonly moduleSecret: Readonly<Record<(typeof HMAC_ALGS)[number], SigFixture>>;
   /** ECDH-ES+A256KW keys on the other curves. */
@@ -117,6 +124,14 @@ export async function dirFixture(enc: JweContentAlgorithm): Promise<EncFixture> 
   return { alg: 'dir', kid: undefined, encrypter: key, decrypter: key, pub: material, priv: material };
 }
 
+/** A shared key-wrapping key: generated base64 (as a KMS or the JWE service would print it), imported from it. */
+async function wrapFixture(alg: KeyWrapAlgorithm): Promise<EncFixture> {
+  const b64 = generateSecret(alg, { format: 'base64' });
+  const key = await importSecret(b64, { alg, kid: `kw-${alg}` });
+  const material: PeerKey = { b64, jwk: { kty: 'oct', k: b64ToB64Url(b64) } };
+  return { alg, kid: key.kid, encrypter: key, decrypter: key, pub: material, priv: material };
+}
+
 async function encPairFixture(alg: EncKeyAlgorithm, crv?: EcdhCurve): Promise<EncFixture> {
   const pair = await generateKeyPair(alg, crv === undefined ? {} : { crv });
   return {
@@ -138,11 +153,12 @@ async function record<K extends string, V>(names: readonly K[], make: (name: K) 
 export async function makeKeys(): Promise<InteropKeys> {
   // secrets.token_urlsafe(64): 86 URL-safe characters, long enough for HS512 as UTF-8 bytes.
   const text = b64ToB64Url(generateSecret('HS512'));
-  const [hmac, pairs, dir, enc, curves, moduleSecret, otherDir] = await Promise.all([
+  const [hmac, pairs, dir, enc, wrap, curves, moduleSecret, otherDir] = await Promise.all([
     record(HMAC_ALGS, hmacFixture),
     record([...RSA_ALGS, ...PSS_ALGS, ...EC_ALGS, 'EdDSA'] as const, pairFixture),
     record(ENCS, dirFixture),
-    record(ENC_KEY_ALGS, (alg) => encPairFixture(alg)),
+    record([...ENC_KEY_ALGS, ...RSA_OAEP_ALGS], (alg) => encPairFixture(alg)),
+    record(KEY_WRAP_ALGS, wrapFixture),
     record(ECDH_CURVES, (crv) => encPairFixture('ECDH-ES+A256KW', crv)),
     record(HMAC_ALGS, (alg) => textSecretFixture(alg, text)),
     dirFixture('A256GCM'),
@@ -156,5 +172,5 @@ export async function makeKeys(): Promise<InteropKeys> {
       pub: { pem: rsa.publicKey.export({ type: 'spki', format: 'pem' }).toString() },
     },
   };
-  return { sig: { ...hmac, ...pairs }, dir, enc, curves, moduleSecret, otherDir, weak };
+  return { sig: { ...hmac, ...pairs }, dir, enc, wrap, curves, moduleSecret, otherDir, weak };
 }

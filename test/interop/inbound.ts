@@ -11,7 +11,8 @@ import {
 } from './cases.js';
 import type { DepartureId } from './departures.js';
 import {
-  ALL_JWS, ECDH_CURVES, ENC_KEY_ALGS, ENCS, type EncFixture, type InteropKeys, PYTHON_JOSE_JWS,
+  ALL_JWS, ECDH_CURVES, ENC_KEY_ALGS, ENCS, type EncFixture, type InteropKeys, KEY_WRAP_ALGS, PYTHON_JOSE_JWS,
+  RSA_OAEP_ALGS,
 } from './fixtures.js';
 import { moduleCases, serviceCases } from './inbound-legacy.js';
 
@@ -86,15 +87,19 @@ function dirNestedCase(producer: string, lib: string, enc: JweContentAlgorithm, 
   };
 }
 
-type EncKeyAlg = (typeof ENC_KEY_ALGS)[number];
+type EncKeyAlg = (typeof ENC_KEY_ALGS)[number] | (typeof RSA_OAEP_ALGS)[number];
 
-/** ES256 inside a JWE to an asymmetric key (`fixture` picks it: per algorithm, or ECDH-ES+A256KW per curve). */
-function asymNestedCase(producer: string, lib: string, alg: EncKeyAlg, enc: JweContentAlgorithm,
-  fixture: (k: InteropKeys) => EncFixture = (k) => k.enc[alg], curve = ''): InboundCase {
+/**
+ * ES256 inside a JWE to an encryption key (`fixture` picks it: per algorithm, ECDH-ES+A256KW per curve, or a shared
+ * key-wrapping key); `cannotMake` when the producer has no such key management (its error is asserted).
+ */
+function asymNestedCase(producer: string, lib: string, alg: EncKeyAlg | EncFixture['alg'], enc: JweContentAlgorithm,
+  fixture: (k: InteropKeys) => EncFixture = (k) => k.enc[alg as EncKeyAlg], curve = '', cannotMake?: RegExp): InboundCase {
   const id = `in:${lib}:nested:${alg}:${enc}${curve}`;
   return {
     // go-jose v2 has X25519 only for signatures (EdDSA), not for ECDH-ES.
     ...(lib === 'go' && curve === 'X25519' ? { cannotMake: /^square\/go-jose: unknown curve X25519'$/ } : {}),
+    ...(cannotMake === undefined ? {} : { cannotMake }),
     producer,
     format: `nested ${alg}${curve ? ` ${curve}` : ''}/${enc} (ES256)`,
     runner: lib === 'go' ? 'go' : 'python',
@@ -224,6 +229,38 @@ function each<T>(values: readonly T[], make: (value: T) => InboundCase): Inbound
   return values.map(make);
 }
 
+/** What a producer answers for a key management it does not have. */
+const CANNOT_MAKE: Readonly<Record<string, Readonly<Record<string, RegExp>>>> = {
+  jose: {
+    'RSA-OAEP-384': /^JWEError: Algorithm RSA-OAEP-384 not supported\.$/,
+    'RSA-OAEP-512': /^JWEError: Algorithm RSA-OAEP-512 not supported\.$/,
+    A128GCMKW: /^JWEError: Algorithm A128GCMKW not supported\.$/,
+    A192GCMKW: /^JWEError: Algorithm A192GCMKW not supported\.$/,
+    A256GCMKW: /^JWEError: Algorithm A256GCMKW not supported\.$/,
+  },
+  jwcrypto: {
+    'RSA-OAEP-384': /^InvalidJWEOperation: Algorithm not allowed$/,
+    'RSA-OAEP-512': /^InvalidJWEOperation: Algorithm not allowed$/,
+  },
+  go: {
+    'RSA-OAEP-384': /^square\/go-jose: unknown\/unsupported algorithm$/,
+    'RSA-OAEP-512': /^square\/go-jose: unknown\/unsupported algorithm$/,
+  },
+};
+
+/**
+ * ES256 inside RSA-OAEP with SHA-1/384/512 and inside every AES key wrap: A256GCM content (python-jose's 16-byte GCM
+ * IV is then its gcmIv128 departure, read under these key managements too) and, for the shared keys, A128CBC-HS256.
+ */
+function managedEach(producer: string, lib: string): InboundCase[] {
+  const cannot = (alg: string): RegExp | undefined => CANNOT_MAKE[lib]?.[alg];
+  return [
+    ...RSA_OAEP_ALGS.map((alg) => asymNestedCase(producer, lib, alg, 'A256GCM', undefined, '', cannot(alg))),
+    ...KEY_WRAP_ALGS.flatMap((alg) => (['A256GCM', 'A128CBC-HS256'] as const).map((enc) =>
+      asymNestedCase(producer, lib, alg, enc, (k) => k.wrap[alg], '', cannot(alg)))),
+  ];
+}
+
 /** Every peer → core case, grouped by producer. */
 export function inboundCases(): InboundCase[] {
   const dirEach = (producer: string, lib: string) =>
@@ -231,6 +268,7 @@ export function inboundCases(): InboundCase[] {
   const asymEach = (producer: string, lib: string) => [
     ...ENC_KEY_ALGS.map((alg) => asymNestedCase(producer, lib, alg, 'A256GCM')),
     ...ECDH_CURVES.map((crv) => asymNestedCase(producer, lib, 'ECDH-ES+A256KW', 'A256GCM', (k) => k.curves[crv], crv)),
+    ...managedEach(producer, lib),
   ];
   return [
     ...each(PYTHON_JOSE_JWS, (alg) => jwsCase('python-jose', 'jose', alg)),
@@ -238,6 +276,7 @@ export function inboundCases(): InboundCase[] {
     noCtyCase(),
     asymNestedCase('python-jose', 'jose', 'RSA-OAEP-256', 'A256GCM'),
     asymNestedCase('python-jose', 'jose', 'RSA-OAEP-256', 'A256CBC-HS512'),
+    ...managedEach('python-jose', 'jose'),
     ...moduleCases(),
     ...each(ALL_JWS, (alg) => jwsCase('PyJWT', 'pyjwt', alg)),
     weakKeyCase('HS256'),

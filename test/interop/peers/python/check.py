@@ -12,7 +12,7 @@ Ops:
 
 import json
 
-from common import b64url_decode, jwcrypto_key, pem_or_secret, run, secret_bytes
+from common import b64url_decode, is_shared_key_alg, jwcrypto_key, pem_or_secret, run, secret_bytes
 from gen import jwe_service_key
 
 
@@ -54,7 +54,7 @@ def decrypt_with(lib, token, key):
     if lib == "jose":
         from jose import jwe
 
-        jose_key = secret_bytes(key) if header.get("alg") == "dir" else (key.get("pem") or key["jwk"])
+        jose_key = secret_bytes(key) if is_shared_key_alg(header.get("alg")) else (key.get("pem") or key["jwk"])
         plaintext = jwe.decrypt(token, jose_key)
         if plaintext is None:
             raise ValueError("python-jose returned no plaintext (content key not recovered)")

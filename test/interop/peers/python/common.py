@@ -27,6 +27,11 @@ def secret_bytes(key):
     return b64url_decode(key["jwk"]["k"])
 
 
+def is_shared_key_alg(alg):
+    """True for JWE key management with a shared secret: dir, AES key wrap (A*KW) and AES-GCM key wrap (A*GCMKW)."""
+    return alg == "dir" or (isinstance(alg, str) and alg.startswith("A") and alg.endswith("KW"))
+
+
 def jwcrypto_key(key):
     from jwcrypto import jwk
 

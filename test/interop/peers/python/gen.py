@@ -15,7 +15,7 @@ Ops:
 import json
 from datetime import datetime, timedelta
 
-from common import jwcrypto_key, pem_or_secret, run, secret_bytes
+from common import is_shared_key_alg, jwcrypto_key, pem_or_secret, run, secret_bytes
 
 
 def sign(job):
@@ -41,8 +41,8 @@ def sign(job):
 
 
 def _jose_encryption_key(alg, key):
-    # python-jose takes the raw secret for dir and a PEM (or JWK dict) for RSA key wrapping.
-    if alg == "dir":
+    # python-jose takes the raw secret for dir and AES key wrap, and a PEM (or JWK dict) for RSA key wrapping.
+    if is_shared_key_alg(alg):
         return secret_bytes(key)
     return key.get("pem") or key["jwk"]
 
