@@ -51,10 +51,10 @@ describe('local strategy over a remote JWKS', () => {
 
   it('refetches exactly once on an unknown kid (key rotation), then respects the cooldown', async () => {
     published = [first.publicJwk];
-    const verifier = createVerifier({ local: { jwksUri: JWKS, jwks: { cooldown: 0.05 } }, cache: false });
+    const verifier = createVerifier({ local: { jwksUri: JWKS, jwks: { cooldown: 1 } }, cache: false });
     await verifier.verify(await sign(first));
     published = [first.publicJwk, second.publicJwk];
-    await new Promise((r) => setTimeout(r, 60));
+    await new Promise((r) => setTimeout(r, 1050));
     const rotated = await sign(second);
     await Promise.all(Array.from({ length: 10 }, () => verifier.verify(rotated)));
     expect(fetches).toBe(2);

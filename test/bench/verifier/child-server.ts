@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 /** A benchmark server running in its own process. */
 export interface ChildServer {
   url: string;
+  /** CPU time the server process has used so far, in seconds. */
+  cpuSeconds(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -14,8 +16,13 @@ const tsconfig = fileURLToPath(new URL('./child-tsconfig.json', import.meta.url)
 export function startServer(variant: string, config: object): Promise<ChildServer> {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', script, variant], {
     env: { ...process.env, BENCH_CONFIG: JSON.stringify(config), NODE_ENV: 'production', TSX_TSCONFIG_PATH: tsconfig },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
+  const cpuSeconds = (): Promise<number> =>
+    new Promise((resolve) => {
+      child.once('message', (m: { cpuMicros: number }) => resolve(m.cpuMicros / 1e6));
+      child.send('cpu');
+    });
   const stop = (): Promise<void> =>
     new Promise((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve();
@@ -29,7 +36,7 @@ export function startServer(variant: string, config: object): Promise<ChildServe
     child.stdout?.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const match = /listening (\d+)/.exec(out);
-      if (match) resolve({ url: `http://127.0.0.1:${match[1]}/r`, stop });
+      if (match) resolve({ url: `http://127.0.0.1:${match[1]}/r`, cpuSeconds, stop });
     });
   });
 }

@@ -3,6 +3,8 @@ import autocannon from 'autocannon';
 /** One load run's outcome. */
 export interface Load {
   requestsPerSecond: number;
+  /** Requests per CPU-second of the server process: its cost per request, whatever else the machine runs. */
+  perCpuSecond: number;
   p99Ms: number;
   non2xx: number;
 }
@@ -14,8 +16,13 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
  * Load `url` with autocannon: a one-second warm-up, then `SECONDS` measured. With a token pool, each request takes
  * the next token (`every token new`); the run stops when the pool is used up, so no token is sent twice.
  */
-export async function load(url: string, token: string | undefined, pool?: { warm: string[]; measured: string[] }): Promise<Load> {
-  const run = async (duration: number, tokens?: string[]): Promise<Load> => {
+export async function load(
+  url: string,
+  token: string | undefined,
+  pool: { warm: string[]; measured: string[] } | undefined,
+  cpuSeconds: () => Promise<number>,
+): Promise<Load> {
+  const run = async (duration: number, tokens?: string[]): Promise<Omit<Load, 'perCpuSecond'> & { total: number }> => {
     let next = 0;
     const options: autocannon.Options = { url, connections: CONNECTIONS };
     if (tokens === undefined) options.duration = duration;
@@ -28,10 +35,12 @@ export async function load(url: string, token: string | undefined, pool?: { warm
     }
     const result = await autocannon(options);
     // Total over wall time: autocannon's per-second average undercounts a run that ends mid-second (`amount` runs).
-    return { requestsPerSecond: result.requests.total / result.duration, p99Ms: result.latency.p99, non2xx: result.non2xx + result.errors + result.timeouts };
+    return { requestsPerSecond: result.requests.total / result.duration, total: result.requests.total, p99Ms: result.latency.p99, non2xx: result.non2xx + result.errors + result.timeouts };
   };
   await run(1, pool?.warm);
+  const before = await cpuSeconds();
   const measured = await run(SECONDS, pool?.measured);
+  const cpu = (await cpuSeconds()) - before;
   if (measured.non2xx > 0) throw new Error(`${url}: ${measured.non2xx} requests failed`);
-  return measured;
+  return { requestsPerSecond: measured.requestsPerSecond, perCpuSecond: measured.total / cpu, p99Ms: measured.p99Ms, non2xx: 0 };
 }

@@ -5,6 +5,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 interface Config {
+  upstreamUrl?: string;
   secret: string;
   es256Jwk: Record<string, unknown>;
   es256Pem: string;
@@ -38,13 +39,8 @@ async function expressApp(port: number): Promise<Parameters<typeof createServer>
     if (variant.startsWith('express-tessera-hs256')) options = { local: { secret: config.secret, issuer, audience }, ...cache };
     else if (variant.startsWith('express-tessera-es256')) options = { local: { keys: await importJwk(config.es256Jwk, { alg: 'ES256' }), issuer, audience }, ...cache };
     else {
-      // The remote strategy: verify-token delegation to an upstream on another port of this process.
-      const upstream = createServer((req, res) => {
-        res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify({ valid: req.headers.authorization !== undefined, systemId: 'user-1', message: 'Token is valid' }));
-      });
-      await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
-      const url = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/verify-token`;
+      // The remote strategy: verify-token delegation to the upstream server (its own process).
+      const url = config.upstreamUrl as string;
       options = { remote: { kind: 'verify-token', url }, ...cache };
     }
     app.get('/r', authenticate(options), (req, res) => {
@@ -118,13 +114,29 @@ async function koaApp(): Promise<Parameters<typeof createServer>[1]> {
   return app.callback();
 }
 
+// The verify-token upstream of the remote rows: answers like the reference's Job Manager endpoint.
+function upstreamHandler(): Parameters<typeof createServer>[1] {
+  const valid = JSON.stringify({ valid: true, systemId: 'user-1', message: 'Token is valid' });
+  return (req, res) => {
+    res.setHeader('content-type', 'application/json');
+    res.end(req.headers.authorization === undefined ? JSON.stringify({ valid: false, message: 'no token' }) : valid);
+  };
+}
+
 // Listen first, so a variant can point at its own port (express-oauth2-jwt-bearer fetches /jwks from it).
 let handler: Parameters<typeof createServer>[1] | undefined;
 const server = createServer((req, res) => (handler as NonNullable<typeof handler>)(req, res));
 server.keepAliveTimeout = 30_000;
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const { port } = server.address() as AddressInfo;
-handler = variant.startsWith('koa') ? await koaApp() : await expressApp(port);
+handler = variant === 'upstream' ? upstreamHandler() : variant.startsWith('koa') ? await koaApp() : await expressApp(port);
+// The parent asks for this process's CPU time around a measured run (requests per server CPU-second).
+process.on('message', (message) => {
+  if (message === 'cpu') {
+    const { user, system } = process.cpuUsage();
+    process.send?.({ cpuMicros: user + system });
+  }
+});
 console.log(`listening ${port}`);
 process.on('SIGTERM', () => {
   server.closeAllConnections();
