@@ -38,10 +38,18 @@ function single(value: string | readonly string[] | undefined, name: string): st
   return value;
 }
 
+function place(found: ExtractedToken | undefined, next: ExtractedToken, maxTokenSize: number): ExtractedToken {
+  if (found !== undefined) throw new InvalidRequestError(`a token was sent in more than one place (${found.source} and ${next.source})`);
+  if (next.token.length > maxTokenSize) throw new TokenFormatError(`token is larger than ${maxTokenSize} bytes`, 'token_too_large');
+  return next;
+}
+
 function schemeValue(value: string, where: string): { scheme: string | undefined; token: string } {
   const space = value.indexOf(' ');
   if (space < 0) return { scheme: undefined, token: value };
-  const token = value.slice(space + 1).replace(/^ +/, '');
+  let start = space + 1;
+  while (value.charCodeAt(start) === 32) start++;
+  const token = value.slice(start);
   if (!B64TOKEN.test(token)) throw new InvalidRequestError(`the ${where} header is malformed`);
   return { scheme: value.slice(0, space), token };
 }
@@ -63,19 +71,14 @@ function schemeValue(value: string, where: string): { scheme: string | undefined
 export function extractToken(request: RequestLike, options: ExtractOptions, maxTokenSize = 8192): ExtractedToken | undefined {
   const headers = request.headers;
   let found: ExtractedToken | undefined;
-  const take = (next: ExtractedToken): void => {
-    if (found !== undefined) throw new InvalidRequestError(`a token was sent in more than one place (${found.source} and ${next.source})`);
-    if (next.token.length > maxTokenSize) throw new TokenFormatError(`token is larger than ${maxTokenSize} bytes`, 'token_too_large');
-    found = next;
-  };
 
   if (options.authorization !== false) {
     const value = single(readHeader(headers, 'authorization'), 'Authorization');
     if (value !== undefined && value !== '') {
       const { scheme, token } = schemeValue(value, 'Authorization');
       const lower = scheme?.toLowerCase();
-      if (lower === 'bearer') take({ token, scheme: 'Bearer', source: 'authorization' });
-      else if (lower === 'dpop') take({ token, scheme: 'DPoP', source: 'authorization' });
+      if (lower === 'bearer') found = place(found, { token, scheme: 'Bearer', source: 'authorization' }, maxTokenSize);
+      else if (lower === 'dpop') found = place(found, { token, scheme: 'DPoP', source: 'authorization' }, maxTokenSize);
       else if (scheme === undefined && (value.toLowerCase() === 'bearer' || value.toLowerCase() === 'dpop')) {
         throw new InvalidRequestError('the Authorization header is malformed');
       }
@@ -87,7 +90,7 @@ export function extractToken(request: RequestLike, options: ExtractOptions, maxT
       const { scheme, token } = schemeValue(value, options.header);
       if (scheme !== undefined && scheme.toLowerCase() !== 'bearer') throw new InvalidRequestError(`the ${options.header} header is malformed`);
       if (!B64TOKEN.test(token)) throw new InvalidRequestError(`the ${options.header} header is malformed`);
-      take({ token, scheme: 'Bearer', source: 'header' });
+      found = place(found, { token, scheme: 'Bearer', source: 'header' }, maxTokenSize);
     }
   }
   if (options.cookie !== undefined) {
@@ -103,7 +106,7 @@ export function extractToken(request: RequestLike, options: ExtractOptions, maxT
     }
     if (value !== undefined && value !== '') {
       if (!B64TOKEN.test(value)) throw new InvalidRequestError(`the ${options.cookie} cookie is malformed`);
-      take({ token: value, scheme: 'Bearer', source: 'cookie' });
+      found = place(found, { token: value, scheme: 'Bearer', source: 'cookie' }, maxTokenSize);
     }
   }
   return found;
