@@ -1,7 +1,7 @@
 // What the buttons do. Each one is a few calls of @tessera/client; the timeline says what happened.
 import { TokenClientError } from '@tessera/client';
 import type { App } from './app.js';
-import { fingerprint } from './tab-channel.js';
+import { fingerprint } from './fingerprint.js';
 
 /** A safe one-line description of an error (client errors carry a stable code, never a token). */
 export function describeError(err: unknown): string {

@@ -6,7 +6,8 @@ import { callApi, describeError, finishLogIn, forceExpiry, logIn, logOut, openTa
 import { REFRESH_SKEW_SECONDS, SCOPE, type App } from './app.js';
 import { loadConfig, type DemoConfig } from './config.js';
 import { byTestId, h } from './dom.js';
-import { TabChannel, fingerprint, tabId, type TabNews } from './tab-channel.js';
+import { fingerprint } from './fingerprint.js';
+import { TabChannel, tabId, type TabNews } from './tab-channel.js';
 import { Timeline } from './timeline.js';
 import { renderAnswer, renderSession, renderTimeline, type PageState } from './view.js';
 

@@ -46,12 +46,3 @@ export class TabChannel {
     this.#channel.postMessage(news);
   }
 }
-
-/**
- * A short, stable label for an access token — the first 6 bytes of its SHA-256 in hex — so a rotation is visible
- * without showing the token.
- */
-export async function fingerprint(token: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token));
-  return Array.from(new Uint8Array(digest).slice(0, 6), (b) => b.toString(16).padStart(2, '0')).join('');
-}

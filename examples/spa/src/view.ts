@@ -83,7 +83,7 @@ interface Shown {
 function shownTokens(e: Entry, timeline: Timeline, now: number): Shown {
   const origin = e.fingerprint === undefined ? undefined : timeline.originOf(e.fingerprint);
   const token = `new access token #${e.fingerprint ?? '?'}`;
-  if (origin?.tab === 'self') {
+  if (origin?.tab === 'self' && origin.via === 'refresh') {
     return { kind: 'refresh-self', label: 'refresh', tone: 'accent', title: 'Refreshed — by this tab', detail: `refresh_token grant sent to the issuer; ${token}, refresh token rotated; handed to the other tabs` };
   }
   if (origin?.via === 'login') {
