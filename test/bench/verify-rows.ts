@@ -1,11 +1,23 @@
 // The verify/decrypt rows of `npm run bench`: the same token checked by Tessera core, plain jose, fast-jwt,
 // jsonwebtoken and raw node:crypto (signature/ciphertext check + payload parse: the floor no library can go under).
-import { createDecipheriv, createHmac, createPublicKey, timingSafeEqual, verify as cryptoVerify } from 'node:crypto';
+import {
+  constants,
+  createDecipheriv,
+  createECDH,
+  createHash,
+  createHmac,
+  createPrivateKey,
+  createPublicKey,
+  privateDecrypt,
+  timingSafeEqual,
+  verify as cryptoVerify,
+} from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import * as jose from 'jose';
 import { createVerifier as fastJwtVerifier } from 'fast-jwt';
 import jsonwebtoken from 'jsonwebtoken';
 import {
+  createJweDecrypter,
   createTokenVerifier,
   encryptJwe,
   generateKeyPair,
@@ -14,6 +26,7 @@ import {
   joseEngine,
   signAndEncrypt,
   signJwt,
+  type GeneratedKeyPair,
   type TesseraKey,
   type VerificationEngine,
 } from '@tessera/core';
@@ -189,31 +202,78 @@ export async function verifyRows(): Promise<Row[]> {
     ],
   });
 
-  // nested ES256-in-ECDH-ES+A256KW (the Go issuer's format); no raw row: the outer layer is key agreement on jose
+  // The Go issuer's formats: ES256 inside ECDH-ES+A256KW or RSA-OAEP-256, A256GCM; and the JWE layer alone.
   const sig = await generateKeyPair('ES256');
-  const enc = await generateKeyPair('ECDH-ES+A256KW');
-  const nested = await signAndEncrypt(claims, {
-    signingKey: sig.privateKey,
-    encryptionKey: enc.publicKey,
-    enc: 'A256GCM',
-    expiresIn: 3600,
-  });
-  rows.push({
-    operation: 'decrypt+verify nested ES256 in ECDH-ES+A256KW',
+  const ecdh = await generateKeyPair('ECDH-ES+A256KW');
+  const rsa = await generateKeyPair('RSA-OAEP-256');
+  rows.push(await nestedRow(sig, ecdh), await nestedRow(sig, rsa), await jweRow(ecdh));
+
+  return rows;
+}
+
+/**
+ * The JWE layer done by hand with node:crypto and keys prepared once — the limit a library can approach: split the
+ * token, read the `epk` (ECDH-ES+A256KW: Z from the sender's point, Concat KDF, AES key unwrap) or RSA-OAEP-256
+ * decrypt the content key, then AES-256-GCM with the header as AAD. No policy, no checks beyond the primitives'.
+ */
+function rawJweOpener(pair: GeneratedKeyPair): (token: string) => Buffer {
+  const jwk = pair.privateJwk;
+  if (pair.alg === 'RSA-OAEP-256') {
+    const key = createPrivateKey({ key: jwk as import('node:crypto').JsonWebKey, format: 'jwk' });
+    return (token) => {
+      const [h, ek, iv, ct, tag] = token.split('.') as [string, string, string, string, string];
+      const cek = privateDecrypt({ key, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, Buffer.from(ek, 'base64url'));
+      return gcmOpen(cek, h, iv, ct, tag);
+    };
+  }
+  const ecdh = createECDH('prime256v1');
+  ecdh.setPrivateKey(Buffer.from(jwk.d as string, 'base64url'));
+  const algId = Buffer.from('ECDH-ES+A256KW');
+  const len = (n: number) => {
+    const b = Buffer.alloc(4);
+    b.writeUInt32BE(n);
+    return b;
+  };
+  const otherInfo = Buffer.concat([len(algId.length), algId, len(0), len(0), len(256)]);
+  const counter = len(1);
+  const a6 = Buffer.from('a6a6a6a6a6a6a6a6', 'hex');
+  return (token) => {
+    const [h, ek, iv, ct, tag] = token.split('.') as [string, string, string, string, string];
+    const { epk } = JSON.parse(Buffer.from(h, 'base64url').toString('utf8')) as { epk: { x: string; y: string } };
+    const z = ecdh.computeSecret(Buffer.concat([Buffer.of(4), Buffer.from(epk.x, 'base64url'), Buffer.from(epk.y, 'base64url')]));
+    const kek = createHash('sha256').update(counter).update(z).update(otherInfo).digest();
+    const cek = createDecipheriv('id-aes256-wrap', kek, a6).update(Buffer.from(ek, 'base64url'));
+    return gcmOpen(cek, h, iv, ct, tag);
+  };
+}
+
+function gcmOpen(cek: Buffer, h: string, iv: string, ct: string, tag: string): Buffer {
+  const d = createDecipheriv('aes-256-gcm', cek, Buffer.from(iv, 'base64url'));
+  d.setAAD(Buffer.from(h, 'ascii'));
+  d.setAuthTag(Buffer.from(tag, 'base64url'));
+  return Buffer.concat([d.update(Buffer.from(ct, 'base64url')), d.final()]);
+}
+
+/** Decrypt + verify of a nested ES256 token (the Go issuer's format) under `enc`'s key management. */
+async function nestedRow(sig: GeneratedKeyPair, enc: GeneratedKeyPair): Promise<Row> {
+  const token = await signAndEncrypt(claims, { signingKey: sig.privateKey, encryptionKey: enc.publicKey, enc: 'A256GCM', expiresIn: 3600 });
+  const open = rawJweOpener(enc);
+  const verifyKey = publicKeyObject(sig.publicJwk);
+  const verifyOptions = { key: verifyKey, dsaEncoding: 'ieee-p1363' as const };
+  return {
+    operation: `decrypt+verify nested ES256 in ${enc.alg}`,
     baseline: JOSE,
+    limit: RAW,
     contenders: [
-      ...coreContenders(
-        { keys: sig.publicKey, decryptionKeys: enc.privateKey, issuer: claims.iss, audience: claims.aud },
-        nested,
-      ),
+      ...coreContenders({ keys: sig.publicKey, decryptionKeys: enc.privateKey, issuer: claims.iss, audience: claims.aud }, token),
       {
         name: JOSE,
         run: async () => {
-          const { plaintext } = await jose.compactDecrypt(nested, enc.privateKey.key, {
-            keyManagementAlgorithms: ['ECDH-ES+A256KW'],
+          const { plaintext } = await jose.compactDecrypt(token, enc.privateKey.key as CryptoKey, {
+            keyManagementAlgorithms: [enc.alg],
             contentEncryptionAlgorithms: ['A256GCM'],
           });
-          const { payload } = await jose.jwtVerify(new TextDecoder().decode(plaintext), sig.publicKey.key, {
+          const { payload } = await jose.jwtVerify(new TextDecoder().decode(plaintext), sig.publicKey.key as CryptoKey, {
             algorithms: ['ES256'],
             issuer: claims.iss,
             audience: claims.aud,
@@ -221,8 +281,46 @@ export async function verifyRows(): Promise<Row[]> {
           check(payload.sub === 'user-123', JOSE);
         },
       },
+      {
+        name: RAW,
+        run: () => {
+          const [h, p, s] = segments(open(token).toString('latin1'));
+          check(cryptoVerify('sha256', Buffer.from(`${h}.${p}`), verifyOptions, Buffer.from(s, 'base64url')), RAW);
+          check((rawJsonPayload(p) as { sub: string }).sub === 'user-123', RAW);
+        },
+      },
     ],
-  });
+  };
+}
 
-  return rows;
+/** Decrypting the JWE layer alone (a raw decrypter, no inner signature), under ECDH-ES+A256KW. */
+async function jweRow(enc: GeneratedKeyPair): Promise<Row> {
+  const token = await encryptJwe(claims, enc.publicKey, { enc: 'A256GCM' });
+  const open = rawJweOpener(enc);
+  const engines: [string, VerificationEngine][] = [
+    ['tessera core (jose engine)', joseEngine],
+    ['tessera core (node engine)', nodeEngine],
+  ];
+  return {
+    operation: `decrypt ${enc.alg}`,
+    baseline: JOSE,
+    limit: RAW,
+    contenders: [
+      ...engines.map(([name, engine]): Contender => {
+        const decrypter = createJweDecrypter({ decryptionKeys: enc.privateKey, engine });
+        return { name, run: async () => check((await decrypter.decrypt(token)).plaintext.length > 0, name) };
+      }),
+      {
+        name: JOSE,
+        run: async () => {
+          const { plaintext } = await jose.compactDecrypt(token, enc.privateKey.key as CryptoKey, {
+            keyManagementAlgorithms: [enc.alg],
+            contentEncryptionAlgorithms: ['A256GCM'],
+          });
+          check(plaintext.length > 0, JOSE);
+        },
+      },
+      { name: RAW, run: () => check(open(token).length > 0, RAW) },
+    ],
+  };
 }

@@ -19,11 +19,15 @@ export interface Jwks {
  * built by hand. Immutable.
  */
 export interface TesseraKey {
-  /** Key id; for asymmetric keys the RFC 7638 thumbprint unless one was given. */
+  /**
+   * Key id; for asymmetric keys the RFC 7638 thumbprint unless one was given. A key whose `kid` was given (an import
+   * option, the JWK's `kid`) checks only tokens with that `kid`; one imported without (`undefined`, or the computed
+   * thumbprint) also checks tokens with another `kid` or none, after the exact matches.
+   */
   readonly kid: string | undefined;
   /** The one algorithm this key is used with (a JWS `alg`, or a JWE `alg` such as `dir` or `RSA-OAEP-256`). */
   readonly alg: KeyAlgorithm;
-  /** For `dir` keys: the content encryption the key is sized for. */
+  /** For `dir` keys: the content encryption the key is sized for (key-wrapping keys wrap a content key of any `enc`). */
   readonly enc: JweContentAlgorithm | undefined;
   /** `sig` or `enc`. */
   readonly use: KeyUse;

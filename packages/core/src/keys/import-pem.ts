@@ -79,7 +79,7 @@ function pickBlock(pem: string): PemBlock {
  * Reads SPKI (`PUBLIC KEY`), PKCS #8 (`PRIVATE KEY`) and X.509 (`CERTIFICATE`, the leaf of a chain), and also
  * PKCS #1 (`RSA PUBLIC KEY`, `RSA PRIVATE KEY`) and SEC 1 (`EC PRIVATE KEY`), which OpenSSL and Python's
  * cryptography write by default. The key must fit `alg` (RSA ≥ 2048 bits — or ≥ 1024 for a verify-only public key
- * with `allowWeakRsa` — with an odd exponent ≥ 3 for RS*, PS*, RSA-OAEP-256; P-256/384/521 for ES256/384/512;
+ * with `allowWeakRsa` — with an odd exponent ≥ 3 and no ROCA fingerprint for RS*, PS*, RSA-OAEP*; P-256/384/521 for ES256/384/512;
  * Ed25519 for EdDSA; P-256/384/521 or X25519 for ECDH-ES*).
  * Private keys are held non-extractable; their public JWK is derived once here.
  *

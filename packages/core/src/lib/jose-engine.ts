@@ -163,7 +163,7 @@ async function decryptJwe(jwe: CompactJwe, key: TesseraKey, limits: DecryptLimit
  *
  * What jose will not read but a compatibility setting asks for goes through WebCrypto directly, with jose's own
  * parameters: A*GCM with a 16-byte IV (`compat.gcmIv128`) and zlib `zip: DEF` plaintexts (`compat.zlibDeflate`)
- * under `dir` and RSA-OAEP-256, and RS*, PS* signatures by keys imported with `allowWeakRsa`.
+ * under every key management but ECDH-ES*, and RS*, PS* signatures by keys imported with `allowWeakRsa`.
  *
  * @see https://www.rfc-editor.org/rfc/rfc7515#section-5.2 (JWS validation)
  * @see https://www.rfc-editor.org/rfc/rfc7516#section-5.2 (JWE decryption)

@@ -57,9 +57,9 @@ async function decryptJwe(policy: Policy, headers: HeaderCache, token: unknown):
  * and no nested-token rules: a plaintext that is a JWS (`cty: JWT` or not) comes back as its compact text,
  * unverified.
  *
- * Security: under `RSA-OAEP-256` or `ECDH-ES*` anyone holding the public key can produce a ciphertext, so a
- * decrypted plaintext proves nothing about who wrote it; only `dir` (a shared secret) authenticates the sender.
- * Restrict `keyManagementAlgorithms` to `['dir']`, or check a signature inside the plaintext, when that matters.
+ * Security: under `RSA-OAEP*` or `ECDH-ES*` anyone holding the public key can produce a ciphertext, so a decrypted
+ * plaintext proves nothing about who wrote it; only a shared secret (`dir`, `A*KW`, `A*GCMKW`) authenticates the
+ * sender. Restrict `keyManagementAlgorithms` to those, or check a signature inside the plaintext, when that matters.
  *
  * @param options The header, key and decryption policy; see {@link JweDecryptOptions}.
  * @returns A frozen {@link JweDecrypter}.

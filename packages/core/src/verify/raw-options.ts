@@ -59,7 +59,7 @@ export interface JweDecryptOptions
     | 'engine'
   > {
   /**
-   * Keys that decrypt (`dir` secrets, RSA-OAEP-256 / ECDH-ES private keys), chosen only by the token's `kid`, `alg`
+   * Keys that decrypt (`dir` and `A*KW`/`A*GCMKW` secrets, RSA-OAEP* / ECDH-ES* private keys), chosen only by the token's `kid`, `alg`
    * and, for `dir`, `enc`. Listed keys must be `use: 'enc'` secret or private keys.
    */
   decryptionKeys: VerifyKeys;

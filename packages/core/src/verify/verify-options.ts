@@ -27,7 +27,7 @@ export type VerifyKeys = KeyResolver | TesseraKey | readonly TesseraKey[];
 export interface VerifyCompatOptions {
   /**
    * Accept an A128GCM/A192GCM/A256GCM JWE whose IV is exactly 16 bytes (python-jose 3.3 writes them; RFC 7518 §5.3
-   * requires 12). Any other IV length stays rejected. Applies under `dir` and `RSA-OAEP-256`.
+   * requires 12). Any other IV length stays rejected. Applies under every key management but `ECDH-ES*`.
    * @default false
    * @see https://www.rfc-editor.org/rfc/rfc7518#section-5.3
    */
@@ -35,7 +35,7 @@ export interface VerifyCompatOptions {
   /**
    * Read a `zip: "DEF"` JWE whose plaintext is a zlib stream (RFC 1950 header and Adler-32, as python-jose 3.3 writes)
    * instead of raw DEFLATE (RFC 7516 §4.1.3): tried only when raw inflation fails and the data has a valid zlib
-   * header; the Adler-32 and `maxInflatedSize` are enforced. Applies under `dir` and `RSA-OAEP-256`.
+   * header; the Adler-32 and `maxInflatedSize` are enforced. Applies under every key management but `ECDH-ES*`.
    * @default false
    * @see https://www.rfc-editor.org/rfc/rfc7516#section-4.1.3
    */
@@ -80,7 +80,8 @@ export interface VerifyOptions {
    */
   keys?: VerifyKeys;
   /**
-   * Keys that decrypt JWE tokens (`dir` secrets, RSA-OAEP-256 / ECDH-ES private keys). Listed keys must be
+   * Keys that decrypt JWE tokens (`dir` and `A*KW`/`A*GCMKW` secrets, RSA-OAEP* / ECDH-ES* private keys), chosen
+   * by the same `kid` rule as `keys`. Listed keys must be
    * `use: 'enc'` secret or private keys.
    * @default undefined (JWE tokens are rejected with `alg_not_allowed`)
    */
@@ -93,7 +94,8 @@ export interface VerifyOptions {
   algorithms?: readonly JwsAlgorithm[];
   /**
    * Accepted JWE `alg` values.
-   * @default every key-management algorithm Tessera supports (`dir`, `RSA-OAEP-256`, `ECDH-ES`, `ECDH-ES+A*KW`)
+   * @default every key-management algorithm Tessera supports (`dir`, `RSA-OAEP`, `RSA-OAEP-256/384/512`, `ECDH-ES`,
+   *   `ECDH-ES+A*KW`, `A*KW`, `A*GCMKW`; never `RSA1_5` or `PBES2-*`)
    */
   keyManagementAlgorithms?: readonly JweKeyAlgorithm[];
   /**
@@ -107,7 +109,7 @@ export interface VerifyOptions {
    */
   allowCompression?: boolean;
   /**
-   * Expected `typ` of the JWS header (of the JWE header for an unsigned `dir` JWE). Compared as RFC 7515 §4.1.9
+   * Expected `typ` of the JWS header (of the JWE header for an unsigned JWE under a shared key). Compared as RFC 7515 §4.1.9
    * says: case-insensitively, with the `application/` prefix optional (`'at+jwt'` matches `application/AT+JWT`).
    * @default undefined (any or no `typ`)
    */
@@ -191,8 +193,8 @@ export interface VerifyOptions {
   critical?: readonly string[];
   /**
    * Whether every JWE must contain a signed JWT. Without it, a JWE whose plaintext is the claims themselves is
-   * accepted only under `dir` (whoever holds the shared key made it); under RSA-OAEP or ECDH-ES it is always
-   * rejected, since anyone with the public key can encrypt.
+   * accepted only under a shared key — `dir`, `A*KW`, `A*GCMKW` (whoever holds the key made it); under RSA-OAEP or
+   * ECDH-ES it is always rejected, since anyone with the public key can encrypt.
    * @default false
    */
   requireSignedJwe?: boolean;
