@@ -1,84 +1,35 @@
 import {
-  MemoryTokenStore,
   TesseraArgumentError,
   TesseraError,
   TokenFormatError,
-  UnavailableError,
   parseDuration,
   type JoseHeader,
   type JwtClaims,
   type TokenStore,
 } from '@tessera/core';
-import { createDpopProofVerifier, type DpopProofVerifier } from './dpop/create-dpop-proof-verifier.js';
-import { normalizeHtu } from './dpop/normalize-htu.js';
-import { DpopError, InvalidRequestError, InvalidTokenError, RateLimitError } from './errors.js';
+import { createDpopBinding } from './dpop/dpop-binding.js';
+import { DpopError, InvalidRequestError, InvalidTokenError } from './errors.js';
 import { extractToken, type ExtractOptions } from './extract-token.js';
 import { buildResult } from './lib/build-result.js';
 import { withChallenge, type ChallengeContext } from './lib/challenge.js';
 import { ClaimsCache } from './lib/claims-cache.js';
 import { checkKnownOptions } from './lib/known-options.js';
-import { constantTimeEqual } from './lib/constant-time.js';
-import { readHeader } from './lib/headers.js';
+import { createRateLimiter } from './lib/rate-limiter.js';
 import { sha256Base64url } from './lib/sha256.js';
+import { storeFailure } from './lib/store-failure.js';
 import { createRemoteStrategy } from './remote/create-remote-strategy.js';
 import { createLocalStrategy } from './strategies/local-strategy.js';
 import { createOpaqueStrategy } from './strategies/opaque-strategy.js';
 import { shapeOf, type Strategy, type TokenShape } from './strategies/strategy.js';
-import type {
-  AuthenticateOptions,
-  AuthResult,
-  DpopMode,
-  FailureEvent,
-  RequestLike,
-  StrategyName,
-  SuccessEvent,
-} from './types.js';
+import type { AuthenticateOptions, AuthResult, FailureEvent, RequestLike, StrategyName, SuccessEvent } from './types.js';
+import type { Verifier } from './verifier.js';
 import type { VerifierOptions } from './verifier-options.js';
-
-/** Per-call settings of {@link Verifier.verify}. */
-export interface VerifyContext {
-  /** Use only this strategy. @default chosen by the token's shape */
-  strategy?: StrategyName;
-}
-
-/** A configured request authenticator. Build it once with {@link createVerifier}; it is safe to share. */
-export interface Verifier {
-  /**
-   * Judges one token (no request: no scheme, DPoP or rate-limit checks — what an issuer's `/introspect` needs).
-   * @param token - the token
-   * @param context - e.g. the strategy to use
-   * @returns the identity
-   * @throws {AuthError} 401 codes for bad tokens, 503 when an upstream, JWKS or store cannot answer
-   */
-  verify(token: string, context?: VerifyContext): Promise<AuthResult>;
-  /**
-   * Authenticates a request: finds the token, checks scheme and DPoP proof, verifies, rate-limits.
-   * @param request - method, URL, headers (and cookies)
-   * @param options - this route's needs
-   * @returns the identity, or undefined for an anonymous request when credentials are optional
-   * @throws {AuthError} with `status`, `expose` and `headers` (`WWW-Authenticate`, `Retry-After`, `DPoP-Nonce`)
-   */
-  authenticate(request: RequestLike, options?: AuthenticateOptions): Promise<AuthResult | undefined>;
-  /**
-   * {@link Verifier.authenticate} for a fetch `Request` (Hono, Next.js route handlers, Deno, Bun, workers).
-   * @param request - the request
-   * @param options - this route's needs
-   * @returns the identity, or undefined for an anonymous request when credentials are optional
-   * @throws {AuthError} as `authenticate` (answer it with `toResponse(err)`)
-   */
-  authenticateRequest(request: Request, options?: AuthenticateOptions): Promise<AuthResult | undefined>;
-  /** Resolves once every key is imported; rejects with the configuration error (a bad PEM, …). */
-  ready(): Promise<void>;
-  /** Ends the revocation subscription and background work. Idempotent. */
-  close(): Promise<void>;
-}
 
 const STRATEGIES: readonly StrategyName[] = ['local', 'opaque', 'remote'];
 const OPTION_NAMES = [
   'local', 'remote', 'opaque', 'store', 'strategies', 'cache', 'revocation', 'session', 'rateLimit', 'dpop', 'extract',
   'realm', 'credentialsRequired', 'maxTokenSize', 'currentDate', 'onSuccess', 'onFailure',
 ] as const;
-const MODES: readonly DpopMode[] = ['bearer', 'dpop', 'either'];
 
 interface Outcome {
   strategy: StrategyName | undefined;
@@ -94,11 +45,6 @@ function positiveInt(value: unknown, fallback: number, name: string): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) throw new TesseraArgumentError(`"${name}" must be a positive integer`);
   return value;
-}
-
-function storeFailure(err: unknown): never {
-  if (err instanceof TesseraError) throw err;
-  throw new UnavailableError('store_unavailable', 'the token store did not answer', { cause: err });
 }
 
 /**
@@ -158,52 +104,9 @@ export function createVerifier(options: VerifierOptions): Verifier {
   // Request-level settings.
   const revocation = options.revocation === true ? needStore('revocation') : undefined;
   const session = options.session === true ? needStore('session') : undefined;
-  const rate = options.rateLimit;
-  let rateLimit: { limit: number; window: number; key: (auth: AuthResult) => string | undefined } | undefined;
-  if (rate !== undefined) {
-    needStore('rateLimit');
-    const by = rate.by ?? 'subject';
-    const key = typeof by === 'function' ? by
-      : by === 'subject' ? (a: AuthResult) => a.subject
-      : by === 'client' ? (a: AuthResult) => {
-          const id = a.claims.client_id ?? a.claims.azp;
-          return typeof id === 'string' ? id : undefined;
-        }
-      : undefined;
-    if (key === undefined) throw new TesseraArgumentError('"rateLimit.by" must be "subject", "client" or a function');
-    const window = seconds(rate.window, 0, 'rateLimit.window');
-    if (window <= 0) throw new TesseraArgumentError('"rateLimit.window" must be positive');
-    rateLimit = { limit: positiveInt(rate.limit, 0, 'rateLimit.limit'), window, key };
-  }
-  const dpop = options.dpop ?? {};
-  const defaultMode = dpop.mode ?? 'bearer';
-  if (!MODES.includes(defaultMode)) throw new TesseraArgumentError(`"dpop.mode" must be one of ${MODES.join(', ')}`);
-  let publicOrigin: string | undefined;
-  if (dpop.publicOrigin !== undefined) {
-    try {
-      publicOrigin = new URL(dpop.publicOrigin).origin;
-    } catch (cause) {
-      throw new TesseraArgumentError('"dpop.publicOrigin" must be an absolute URL', { cause });
-    }
-  }
-  let replayStore: TokenStore | undefined;
-  let proofs: DpopProofVerifier | undefined;
-  const proofVerifier = (): DpopProofVerifier => {
-    if (proofs === undefined) {
-      replayStore = store ?? new MemoryTokenStore();
-      proofs = createDpopProofVerifier({ ...dpopProofOptions, store: replayStore });
-    }
-    return proofs;
-  };
-  const dpopProofOptions = {
-    ...(dpop.algorithms === undefined ? {} : { algorithms: dpop.algorithms }),
-    ...(dpop.maxAge === undefined ? {} : { maxAge: dpop.maxAge }),
-    ...(dpop.clockTolerance === undefined ? {} : { clockTolerance: dpop.clockTolerance }),
-    ...(dpop.nonce === undefined ? {} : { nonce: dpop.nonce }),
-    currentDate: now,
-  };
-  // Validate the DPoP options now (the real proof verifier, and its replay store, are made on first use).
-  const algs = createDpopProofVerifier({ ...dpopProofOptions, store: { markUsed: async () => true } }).algorithms.join(' ');
+  const rateLimit = options.rateLimit === undefined ? undefined : createRateLimiter(options.rateLimit, needStore('rateLimit'));
+  const dpop = createDpopBinding(options.dpop ?? {}, store, now);
+  const { algs, mode: defaultMode } = dpop;
   const extract: ExtractOptions = {
     authorization: options.extract?.authorization ?? true,
     ...(options.extract?.header === undefined ? {} : { header: options.extract.header.toLowerCase() }),
@@ -312,18 +215,6 @@ export function createVerifier(options: VerifierOptions): Verifier {
     return revocation === undefined && session === undefined ? result : afterChecks(result);
   }
 
-  function requestUrl(request: RequestLike): string {
-    if (publicOrigin !== undefined) {
-      const url = request.url;
-      const path = /^[a-z][a-z0-9+.-]*:/i.test(url) ? url.slice(url.indexOf('/', url.indexOf('//') + 2)) : url;
-      return publicOrigin + (path.startsWith('/') ? path : '/' + path);
-    }
-    if (normalizeHtu(request.url) === undefined) {
-      throw new TesseraArgumentError('DPoP needs the absolute request URL (or "dpop.publicOrigin")');
-    }
-    return request.url;
-  }
-
   async function checkRequest(request: RequestLike, route: AuthenticateOptions | undefined, outcome: Outcome, ctx: { scheme?: 'Bearer' | 'DPoP' }): Promise<AuthResult | undefined> {
     const mode = route?.dpop ?? defaultMode;
     const found = extractToken(request, extract, maxTokenSize);
@@ -336,24 +227,9 @@ export function createVerifier(options: VerifierOptions): Verifier {
     if (found.scheme === 'Bearer' && mode === 'dpop') throw new DpopError('this resource requires a DPoP-bound token and proof', 'dpop_required');
     const judged = judge(found.token, route?.strategy, outcome);
     let result = judged instanceof Promise ? await judged : judged;
-    if (found.scheme === 'Bearer') {
-      if (result.cnf !== undefined) throw new DpopError('the token is DPoP-bound; send it with the DPoP scheme and a proof', 'dpop_binding_mismatch');
-    } else {
-      const header = readHeader(request.headers, 'dpop');
-      if (header === undefined || header === '') throw new DpopError('the DPoP proof header is missing');
-      if (typeof header !== 'string' || header.includes(',')) throw new DpopError('exactly one DPoP proof header is allowed');
-      if (result.cnf === undefined) throw new DpopError('the token is not DPoP-bound; send it as a Bearer token', 'dpop_binding_mismatch');
-      const proof = await proofVerifier().verify(header, { method: request.method, url: requestUrl(request), accessToken: found.token });
-      if (!constantTimeEqual(proof.jkt, result.cnf.jkt)) throw new DpopError('the DPoP proof key is not the key the token is bound to', 'dpop_binding_mismatch');
-      result = Object.freeze({ ...result, dpop: proof });
-    }
-    if (rateLimit !== undefined) {
-      const key = rateLimit.key(result);
-      if (key !== undefined) {
-        const counter = await (store as TokenStore).increment(`ratelimit:${key}`, rateLimit.window).catch(storeFailure);
-        if (counter.count > rateLimit.limit) throw new RateLimitError('too many requests', { retryAfter: counter.resetSeconds });
-      }
-    }
+    const bound = dpop.check(request, found.scheme, found.token, result);
+    result = bound instanceof Promise ? await bound : bound;
+    if (rateLimit !== undefined) await rateLimit(result);
     return result;
   }
 
@@ -429,7 +305,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
       const unsubscribe = await subscription;
       await unsubscribe?.().catch(() => undefined);
       await Promise.all(ordered.map((s) => s.close()));
-      await (store === undefined ? replayStore?.close() : undefined);
+      await dpop.close();
     },
   };
   return Object.freeze(verifier);

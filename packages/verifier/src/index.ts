@@ -6,7 +6,8 @@
  *
  * @packageDocumentation
  */
-export { createVerifier, type Verifier, type VerifyContext } from './create-verifier.js';
+export { createVerifier } from './create-verifier.js';
+export type { Verifier, VerifyContext } from './verifier.js';
 export type { VerifierOptions, CacheOptions, DpopOptions, RateLimitOptions } from './verifier-options.js';
 export type { LocalIssuerOptions, JwksFetchOptions } from './strategies/local-options.js';
 export type { OpaqueOptions } from './strategies/opaque-strategy.js';
