@@ -87,6 +87,9 @@ describe.each(ENGINES)('key management on the $name engine', (engine) => {
     expect(result.encryptionHeader).toMatchObject({ alg: r.alg, enc, cty: 'JWT', kid: 'enc' });
     expect(result.decryptionKey).toBe(r.decrypt);
     expect(result.key).toBe(signer.publicKey);
+    // Headers are frozen, also the ECDH-ES ones the header cache does not keep (their epk makes each one unique).
+    expect(Object.isFrozen(result.encryptionHeader)).toBe(true);
+    if (r.alg.startsWith('ECDH')) expect(Object.isFrozen(result.encryptionHeader?.epk)).toBe(true);
   });
 
   it.each(labels)('answers decryption_failed for a %s token under another key with the same kid', async (label) => {

@@ -26,6 +26,9 @@ export function otherInfo(algorithmId: string, apu: Buffer, apv: Buffer, keyBits
   return Buffer.concat([lengthPrefixed(Buffer.from(algorithmId, 'ascii')), lengthPrefixed(apu), lengthPrefixed(apv), uint32(keyBits)]);
 }
 
+/** The first round's counter, the only one key sizes up to 256 bits need. */
+const ROUND_1 = uint32(1);
+
 /**
  * The Concat KDF with SHA-256 (RFC 7518 §4.6.2; NIST SP 800-56A §5.8.1): rounds of SHA-256(counter ‖ Z ‖ OtherInfo),
  * concatenated and cut to `keyBytes`. One round for every key size JWE uses up to 256 bits, two for A192CBC-HS384
@@ -37,7 +40,7 @@ export function otherInfo(algorithmId: string, apu: Buffer, apv: Buffer, keyBits
  * @returns The derived key.
  */
 export function concatKdf(z: Buffer, info: Buffer, keyBytes: number): Buffer {
-  if (keyBytes <= 32) return createHash('sha256').update(uint32(1)).update(z).update(info).digest().subarray(0, keyBytes);
+  if (keyBytes <= 32) return createHash('sha256').update(ROUND_1).update(z).update(info).digest().subarray(0, keyBytes);
   const rounds: Buffer[] = [];
   for (let counter = 1; counter * 32 < keyBytes + 32; counter++) {
     rounds.push(createHash('sha256').update(uint32(counter)).update(z).update(info).digest());

@@ -55,9 +55,13 @@ export class HeaderCache {
     return (kind === 'jws' ? this.#jws : this.#jwe).get(protectedB64);
   }
 
-  /** Remembers (and freezes) a header after a token carrying it verified. */
+  /**
+   * Remembers (and freezes) a header after a token carrying it verified. A header with an `epk` (ECDH-ES) is frozen
+   * but not kept: its ephemeral key makes it unique to one token, so it would only push out headers that do repeat.
+   */
   remember(kind: 'jws' | 'jwe', protectedB64: string, header: JoseHeader): void {
     deepFreeze(header);
+    if (header.epk !== undefined) return;
     (kind === 'jws' ? this.#jws : this.#jwe).set(protectedB64, header);
   }
 }
