@@ -43,6 +43,15 @@ describe('importJwk', () => {
       await expectRejects(importJwk({ kty: 'oct', k: k(31) }, { alg: 'dir', enc: 'A256GCM' }), 'invalid_key', 'expected 32 bytes for A256GCM, got 31');
     });
 
+    it('binds an oct key to A*KW / A*GCMKW with the exact size (use enc, no enc member)', async () => {
+      await expect(importJwk({ kty: 'oct', k: k(16), alg: 'A128KW', kid: 'kek' })).resolves.toMatchObject({ alg: 'A128KW', kid: 'kek', use: 'enc', type: 'secret', enc: undefined });
+      await expect(importJwk({ kty: 'oct', k: k(32), use: 'enc' }, { alg: 'A256GCMKW' })).resolves.toMatchObject({ alg: 'A256GCMKW', use: 'enc' });
+      await expectRejects(importJwk({ kty: 'oct', k: k(16), alg: 'A256GCMKW' }), 'invalid_key', 'expected 32 bytes for A256GCMKW, got 16');
+      await expectRejects(importJwk({ kty: 'oct', k: k(24), alg: 'A192KW', use: 'sig' }), 'invalid_key', 'JWK "use" "sig" does not fit A192KW (a "enc" algorithm)');
+      await expectRejects(importJwk({ kty: 'oct', k: k(24), alg: 'A192KW' }, { enc: 'A128GCM' }), 'invalid_argument', 'options.enc applies to alg "dir" only');
+      await expectRejects(importJwk(jwkOf(rsaPair().publicKey), { alg: 'A128KW' }), 'invalid_key', 'an RSA key cannot be used with A128KW');
+    });
+
     it('decodes "k" strictly (unpadded base64url, RFC 7515 §2)', async () => {
       await expectRejects(importJwk({ kty: 'oct', k: `${k(32)}=`, alg: 'HS256' }), 'invalid_key', 'JWK "k" is not valid base64url (padding is not allowed)');
       await expectRejects(importJwk({ kty: 'oct', k: `${k(32)}+`, alg: 'HS256' }), 'invalid_key', 'JWK "k" is not valid base64url (invalid character at index 43)');

@@ -186,6 +186,18 @@ describe('KeySet', () => {
     });
   });
 
+  describe('shared key-wrapping keys', () => {
+    it('resolves, issues with and hides an A256KW key like any secret of use enc', async () => {
+      const kek = await importSecret(new Uint8Array(32).fill(4), { alg: 'A256KW', kid: 'kek-1' });
+      const keys = new KeySet([ecdh.privateKey, kek]);
+      expect(keys.resolve({ alg: 'A256KW', kid: 'kek-1' }, 'enc')).toEqual([kek]);
+      expect(keys.resolve({ alg: 'A256KW', kid: 'other' }, 'enc')).toEqual([]);
+      expect(keys.resolve({ alg: 'A256KW' }, 'sig')).toEqual([]);
+      expect(keys.current('enc', 'A256KW')).toBe(kek);
+      expect(keys.toPublicJwks().keys.map((j) => j.kid)).toEqual(['enc-1']);
+    });
+  });
+
   describe('toPublicJwks', () => {
     it('publishes public halves only: no secret key and no private member ever', async () => {
       const secret = new Uint8Array(64).fill(0x5a);
