@@ -21,7 +21,7 @@ import { createRemoteStrategy } from './remote/create-remote-strategy.js';
 import { createLocalStrategy } from './strategies/local-strategy.js';
 import { createOpaqueStrategy } from './strategies/opaque-strategy.js';
 import { shapeOf, type Strategy, type TokenShape } from './strategies/strategy.js';
-import type { AuthenticateOptions, AuthResult, FailureEvent, RequestLike, StrategyName, SuccessEvent } from './types.js';
+import type { AuthResult, FailureEvent, StrategyName, SuccessEvent } from './types.js';
 import type { Verifier } from './verifier.js';
 import type { VerifierOptions } from './verifier-options.js';
 
@@ -215,24 +215,6 @@ export function createVerifier(options: VerifierOptions): Verifier {
     return revocation === undefined && session === undefined ? result : afterChecks(result);
   }
 
-  async function checkRequest(request: RequestLike, route: AuthenticateOptions | undefined, outcome: Outcome, ctx: { scheme?: 'Bearer' | 'DPoP' }): Promise<AuthResult | undefined> {
-    const mode = route?.dpop ?? defaultMode;
-    const found = extractToken(request, extract, maxTokenSize);
-    if (found === undefined) {
-      if (route?.credentialsRequired ?? credentialsRequired) throw new InvalidTokenError('no access token was sent', 'missing_token');
-      return undefined;
-    }
-    ctx.scheme = found.scheme;
-    if (found.scheme === 'DPoP' && mode === 'bearer') throw new InvalidRequestError('this resource accepts only Bearer tokens');
-    if (found.scheme === 'Bearer' && mode === 'dpop') throw new DpopError('this resource requires a DPoP-bound token and proof', 'dpop_required');
-    const judged = judge(found.token, route?.strategy, outcome);
-    let result = judged instanceof Promise ? await judged : judged;
-    const bound = dpop.check(request, found.scheme, found.token, result);
-    result = bound instanceof Promise ? await bound : bound;
-    if (rateLimit !== undefined) await rateLimit(result);
-    return result;
-  }
-
   function succeed(result: AuthResult, outcome: Outcome, started: number): void {
     if (onSuccess === undefined) return;
     try {
@@ -285,16 +267,30 @@ export function createVerifier(options: VerifierOptions): Verifier {
         return result;
       }, fail);
     },
+    // One async function for the whole request (no nested async layers on the hot path).
     async authenticate(request, route) {
       const started = timed ? performance.now() : 0;
       const outcome: Outcome = timed ? { strategy: undefined, issuer: undefined, cacheHit: false } : scratch;
-      const ctx: { scheme?: 'Bearer' | 'DPoP' } = {};
+      const mode = route?.dpop ?? defaultMode;
+      let scheme: 'Bearer' | 'DPoP' | undefined;
       try {
-        const result = await checkRequest(request, route, outcome, ctx);
-        if (timed && result !== undefined) succeed(result, outcome, started);
+        const found = extractToken(request, extract, maxTokenSize);
+        if (found === undefined) {
+          if (route?.credentialsRequired ?? credentialsRequired) throw new InvalidTokenError('no access token was sent', 'missing_token');
+          return undefined;
+        }
+        scheme = found.scheme;
+        if (scheme === 'DPoP' && mode === 'bearer') throw new InvalidRequestError('this resource accepts only Bearer tokens');
+        if (scheme === 'Bearer' && mode === 'dpop') throw new DpopError('this resource requires a DPoP-bound token and proof', 'dpop_required');
+        const judged = judge(found.token, route?.strategy, outcome);
+        let result = judged instanceof Promise ? await judged : judged;
+        const bound = dpop.check(request, scheme, found.token, result);
+        result = bound instanceof Promise ? await bound : bound;
+        if (rateLimit !== undefined) await rateLimit(result);
+        if (timed) succeed(result, outcome, started);
         return result;
       } catch (err) {
-        return failed(err, outcome, started, { realm, mode: route?.dpop ?? defaultMode, scheme: ctx.scheme, algs, retryAfter });
+        return failed(err, outcome, started, { realm, mode, scheme, algs, retryAfter });
       }
     },
     authenticateRequest(request, route) {

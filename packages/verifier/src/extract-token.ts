@@ -44,14 +44,20 @@ function place(found: ExtractedToken | undefined, next: ExtractedToken, maxToken
   return next;
 }
 
-function schemeValue(value: string, where: string): { scheme: string | undefined; token: string } {
-  const space = value.indexOf(' ');
-  if (space < 0) return { scheme: undefined, token: value };
+/** Whether `value` starts with `scheme` (lower case, letters only) followed by `end`, compared case-insensitively. */
+function isScheme(value: string, scheme: string, end: number): boolean {
+  if (end !== scheme.length) return false;
+  for (let i = 0; i < end; i++) if ((value.charCodeAt(i) | 0x20) !== scheme.charCodeAt(i)) return false;
+  return true;
+}
+
+/** The token after the scheme's space(s), checked against the RFC 6750 b64token syntax. */
+function tokenAfter(value: string, space: number, where: string): string {
   let start = space + 1;
   while (value.charCodeAt(start) === 32) start++;
   const token = value.slice(start);
   if (!B64TOKEN.test(token)) throw new InvalidRequestError(`the ${where} header is malformed`);
-  return { scheme: value.slice(0, space), token };
+  return token;
 }
 
 /**
@@ -75,20 +81,21 @@ export function extractToken(request: RequestLike, options: ExtractOptions, maxT
   if (options.authorization !== false) {
     const value = single(readHeader(headers, 'authorization'), 'Authorization');
     if (value !== undefined && value !== '') {
-      const { scheme, token } = schemeValue(value, 'Authorization');
-      const lower = scheme?.toLowerCase();
-      if (lower === 'bearer') found = place(found, { token, scheme: 'Bearer', source: 'authorization' }, maxTokenSize);
-      else if (lower === 'dpop') found = place(found, { token, scheme: 'DPoP', source: 'authorization' }, maxTokenSize);
-      else if (scheme === undefined && (value.toLowerCase() === 'bearer' || value.toLowerCase() === 'dpop')) {
-        throw new InvalidRequestError('the Authorization header is malformed');
+      const space = value.indexOf(' ');
+      const end = space < 0 ? value.length : space;
+      const scheme = isScheme(value, 'bearer', end) ? 'Bearer' : isScheme(value, 'dpop', end) ? 'DPoP' : undefined;
+      if (scheme !== undefined) {
+        if (space < 0) throw new InvalidRequestError('the Authorization header is malformed');
+        found = place(found, { token: tokenAfter(value, space, 'Authorization'), scheme, source: 'authorization' }, maxTokenSize);
       }
     }
   }
   if (options.header !== undefined) {
     const value = single(readHeader(headers, options.header), options.header);
     if (value !== undefined && value !== '') {
-      const { scheme, token } = schemeValue(value, options.header);
-      if (scheme !== undefined && scheme.toLowerCase() !== 'bearer') throw new InvalidRequestError(`the ${options.header} header is malformed`);
+      const space = value.indexOf(' ');
+      if (space >= 0 && !isScheme(value, 'bearer', space)) throw new InvalidRequestError(`the ${options.header} header is malformed`);
+      const token = space < 0 ? value : tokenAfter(value, space, options.header);
       if (!B64TOKEN.test(token)) throw new InvalidRequestError(`the ${options.header} header is malformed`);
       found = place(found, { token, scheme: 'Bearer', source: 'header' }, maxTokenSize);
     }

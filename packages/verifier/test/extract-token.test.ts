@@ -23,6 +23,8 @@ describe('extractToken', () => {
   it('returns undefined without credentials, and for another scheme (Basic)', () => {
     expect(extractToken(get({}), all)).toBeUndefined();
     expect(extractToken(get({ authorization: 'Basic dXNlcjpwYXNz' }), all)).toBeUndefined();
+    expect(extractToken(get({ authorization: 'Negotiate a b "c"' }), all)).toBeUndefined();
+    expect(extractToken(get({ authorization: 'Bearerish abc' }), all)).toBeUndefined();
     expect(extractToken(get({ cookie: 'other=1' }), all)).toBeUndefined();
   });
 
