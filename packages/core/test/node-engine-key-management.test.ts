@@ -175,6 +175,11 @@ describe('ECDH-ES: jose\'s epk checks', () => {
     await expectFails(mint(r, header(r, { epk: { ...ephemeralJwk(r.suite), d } })), r.key, true);
   });
 
+  it.each(['constructor', '__proto__', 'toString', 'secp256k1'])('fails an epk whose crv is %j (no such curve)', async (crv) => {
+    const r = recipient('ECDH-ES P-256');
+    await expectFails(mint(r, header(r, { epk: { ...ephemeralJwk(r.suite), crv } })), r.key, true);
+  });
+
   it('leaves an epk with extra members to jose, and gives its verdict', async () => {
     const r = recipient('ECDH-ES+A256KW X25519');
     await expectOpens(mint(r, header(r, { epk: { ...ephemeralJwk(r.suite), kid: 'eph' } })), r.key, plaintext, true);

@@ -33,7 +33,8 @@ function agreement(crv: string, privateKey: KeyObject): Agree | undefined {
   if (curve === undefined) return undefined;
   if (curve.openssl !== undefined) {
     // createECDH takes the sender's point as raw bytes: no KeyObject per token, which is most of the cost of an
-    // epk import. OpenSSL checks the point is on the curve (and not at infinity) before multiplying.
+    // epk import. OpenSSL checks the point is on the curve (and not at infinity) before multiplying. The private
+    // scalar is read out of the key once, here, and lives on only inside this ECDH object.
     const d = privateKey.export({ format: 'jwk' }).d;
     if (typeof d !== 'string') return undefined;
     const ecdh: ECDH = createECDH(curve.openssl);
@@ -55,7 +56,8 @@ function agreement(crv: string, privateKey: KeyObject): Agree | undefined {
 function senderPoint(epk: unknown): { crv: string; x: Buffer; y: Buffer | undefined } | typeof DELEGATE {
   if (typeof epk !== 'object' || epk === null || Array.isArray(epk)) return DELEGATE;
   const { kty, crv, x, y } = epk as Record<string, unknown>;
-  const curve = typeof crv === 'string' ? CURVES[crv] : undefined;
+  // Own members only: a header's crv of "constructor" or "__proto__" names no curve.
+  const curve = typeof crv === 'string' && Object.hasOwn(CURVES, crv) ? CURVES[crv] : undefined;
   if (curve === undefined || kty !== curve.kty || Object.keys(epk).length !== (kty === 'EC' ? EC_MEMBERS : OKP_MEMBERS)) {
     return DELEGATE;
   }
