@@ -8,7 +8,7 @@ import { generateKeyPairSync, sign } from 'node:crypto';
 import { hasCommand } from '../support/system-peer.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 import { BENCH_SECRET } from './issuer/constants.js';
-import { load, startChild, type ChildServer, type LoadSpec } from './issuer/load.js';
+import { cleanUp, load, startChild, type ChildServer, type LoadSpec } from './issuer/load.js';
 
 const FORM = 'application/x-www-form-urlencoded';
 
@@ -243,6 +243,7 @@ export async function run(): Promise<string> {
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
     await redis?.destroy();
+    cleanUp();
   }
   return (
     `\nTessera bench: issuer — node ${process.version}, autocannon 20 connections, best of ${rounds} rounds × ${seconds} s ` +

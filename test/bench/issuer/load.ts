@@ -1,7 +1,10 @@
 // Runs servers in child processes and loads them with autocannon.
 import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { build } from 'esbuild';
 
 /** What a bench server reports about itself. */
 export interface ServerStats {
@@ -19,13 +22,41 @@ export interface ChildServer {
   stop(): Promise<void>;
 }
 
-/** Forks `file` (a sibling of this module) under tsx and waits for its `{ type: 'ready', url }`. */
+const bundles = new Map<string, Promise<string>>();
+let scratch: string | undefined;
+
+/**
+ * Compiles a server file to plain JavaScript once (esbuild, dependencies left as imports), so the server runs on plain
+ * `node` as users run it — no TypeScript loader hooks in the measured process — and `@tessera/*` resolve through
+ * node_modules to the built packages.
+ */
+function compiled(file: string): Promise<string> {
+  let out = bundles.get(file);
+  if (out === undefined) {
+    scratch ??= mkdtempSync(join(fileURLToPath(new URL('../../../node_modules/', import.meta.url)), '.bench-issuer-'));
+    const outfile = join(scratch, file.replace(/\.ts$/, '.mjs'));
+    out = build({
+      entryPoints: [fileURLToPath(new URL(file, import.meta.url))], outfile, bundle: true, platform: 'node',
+      // No tsconfig: its `paths` would pull @tessera/* sources into the bundle instead of importing the builds.
+      format: 'esm', target: 'node20', packages: 'external', tsconfigRaw: {}, logLevel: 'silent',
+    }).then(() => outfile);
+    bundles.set(file, out);
+  }
+  return out;
+}
+
+/** Removes the compiled servers. */
+export function cleanUp(): void {
+  if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });
+  scratch = undefined;
+  bundles.clear();
+}
+
+/** Starts `file` (a sibling of this module) on plain node and waits for its `{ type: 'ready', url }`. */
 export async function startChild(file: string, env: Record<string, string> = {}): Promise<ChildServer> {
-  const path = fileURLToPath(new URL(file, import.meta.url));
-  const child: ChildProcess = fork(path, {
-    execArgv: ['--import', 'tsx'],
-    // No tsconfig `paths` in the children: @tessera/* resolve to the built packages, as users get them.
-    env: { ...process.env, TSX_TSCONFIG_PATH: fileURLToPath(new URL('tsconfig.json', import.meta.url)), ...env },
+  const child: ChildProcess = fork(await compiled(file), {
+    execArgv: [], // not the bench's own `--import tsx`
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
   let stderr = '';

@@ -1,4 +1,5 @@
-import { createHash, randomFillSync } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
+import { sha256Base64url } from './sha256.js';
 
 /**
  * Random bytes drawn from a pool refilled 8 KiB at a time: one call into OpenSSL per 256 tokens instead of one per
@@ -32,5 +33,5 @@ export function randomId(): string {
  * the issuer's hot path. Tokens are only ever stored under it.
  */
 export function fingerprint(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('base64url');
+  return sha256Base64url(token);
 }

@@ -1,0 +1,21 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Router from '@koa/router';
+import Koa from 'koa';
+import getRawBody from 'raw-body';
+const mode = process.env.MODE ?? 'noop';
+const router = new Router();
+const body = JSON.stringify({ access_token: 'x'.repeat(43), token_type: 'Bearer', expires_in: 600 });
+router.post('/token', async (ctx) => {
+  if (mode === 'raw') await getRawBody(ctx.req, { limit: 16384, length: ctx.get('content-length') });
+  if (mode === 'manual') await new Promise<void>((resolve) => { const chunks: Buffer[] = []; ctx.req.on('data', (c: Buffer) => chunks.push(c)); ctx.req.on('end', () => resolve()); });
+  ctx.set('Content-Type', 'application/json; charset=utf-8');
+  ctx.set('Cache-Control', 'no-store');
+  ctx.set('Pragma', 'no-cache');
+  ctx.body = body;
+});
+const app = new Koa().use(router.routes());
+const server = createServer(app.callback());
+server.listen(0, '127.0.0.1', () => process.send!({ type: 'ready', url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }));
+process.on('message', (m: { type?: string }) => { if (m.type === 'stats') { const c = process.cpuUsage(); process.send!({ type: 'stats', cpuMicros: c.user + c.system }); } });
+process.on('SIGTERM', () => { server.closeAllConnections(); server.close(() => process.exit(0)); });
