@@ -49,14 +49,14 @@ describe('differential: node engine vs jose engine', () => {
     // plain and compressed under the shared keys — and the compat tokens in the context with every compatibility
     // setting on) verifies.
     expect(generated.accepted).toBe(generated.total);
-    expect(generated.total).toBeGreaterThanOrEqual(105);
+    expect(generated.total).toBeGreaterThanOrEqual(99);
     // The compat tokens are mutated too, so both engines are compared on the compatibility paths.
     const labelled = (prefix: string): number =>
       Object.entries(mutations.byLabel).filter(([label]) => label.startsWith(prefix)).reduce((n, [, c]) => n + c, 0);
     expect(labelled('compat ')).toBeGreaterThan(MUTATIONS / 20);
     // Every key management the node engine opens itself is mutated, reminted ones (edited headers sealed again) most.
     for (const alg of JWE_KEY_ALGORITHMS.filter((a) => a !== 'dir')) {
-      expect(labelled(`${alg} `), alg).toBeGreaterThan(alg.startsWith('RSA') || alg.startsWith('ECDH') ? 150 : 1500);
+      expect(labelled(`${alg} `), alg).toBeGreaterThan(alg.startsWith('RSA') || alg.startsWith('ECDH') ? 150 : 600);
     }
   });
 
