@@ -112,6 +112,21 @@ describe.each(ENGINES)('the kid rule for configured keys ($name engine)', (base)
     expect(keys.resolve({ alg: 'ES256', kid: 'elsewhere' }, 'sig')).toEqual([generated.publicKey]);
   });
 
+  it('accepts by default every alg a KeySet can resolve: a private ES256 key beside an HS256 secret', async () => {
+    const es = await generateKeyPair('ES256', { kid: 'es' });
+    const secret = crypto.getRandomValues(new Uint8Array(32));
+    const keys = new KeySet([es.privateKey, await importSecret(secret, { alg: 'HS256', kid: 'hs' })]);
+    const es256 = await new SignJWT(claims()).setProtectedHeader({ alg: 'ES256', kid: 'es' }).sign(es.privateKey.key as CryptoKey);
+    const hs256 = await new SignJWT(claims()).setProtectedHeader({ alg: 'HS256', kid: 'hs' }).sign(secret);
+    expect((await verifier(keys).verify(es256)).key).toBe(es.publicKey);
+    expect((await verifier(keys).verify(hs256)).payload.sub).toBe(claims().sub);
+    await expectRejection(
+      verifier(keys).verify(await new SignJWT(claims()).setProtectedHeader({ alg: 'HS384' }).sign(new Uint8Array(48))),
+      'alg_not_allowed',
+      '"alg" header parameter value is not allowed',
+    );
+  });
+
   it('applies the rule to decryption keys', async () => {
     const [named, unnamed] = await Promise.all([
       importSecret(new Uint8Array(16).fill(1), { alg: 'A128KW', kid: 'kek-1' }),

@@ -151,8 +151,8 @@ function algorithmSet(value: unknown, name: string, supported: (alg: unknown) =>
 
 function defaultAlgorithms(source: KeySource | undefined): ReadonlySet<string> {
   if (source === undefined) return new Set();
-  if (source.listed.length === 0 && source.dynamic) return new Set(ASYMMETRIC_JWS);
-  return new Set(source.listed.map((key) => key.alg));
+  if (source.listedAlgorithms.size === 0 && source.dynamic) return new Set(ASYMMETRIC_JWS);
+  return source.listedAlgorithms;
 }
 
 function criticalSet(value: unknown): ReadonlySet<string> {

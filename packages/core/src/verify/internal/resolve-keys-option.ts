@@ -8,6 +8,11 @@ export interface KeySource {
   readonly resolver: KeyResolver;
   /** Keys usable for this option's purpose that the source lists right now. */
   readonly listed: readonly TesseraKey[];
+  /**
+   * The algorithms of the keys the source can resolve right now: those of `listed`, and for a resolver's private
+   * signing keys (which a `KeySet` resolves as their public halves) theirs too.
+   */
+  readonly listedAlgorithms: ReadonlySet<string>;
   /** True for a resolver (its keys may change), false for keys given directly. */
   readonly dynamic: boolean;
 }
@@ -65,8 +70,15 @@ export function resolveKeysOption(value: unknown, name: string, use: KeyUse): Ke
     if (value.list !== undefined && typeof value.list !== 'function') {
       throw new TesseraArgumentError(`"${name}.list" must be a function when present`);
     }
-    const listed = (value.list?.() ?? []).filter((key) => looksLikeKey(key) && unusableReason(key, use) === undefined);
-    return Object.freeze({ resolver: value, listed: Object.freeze(listed), dynamic: true });
+    const all = (value.list?.() ?? []).filter(looksLikeKey);
+    const listed = all.filter((key) => unusableReason(key, use) === undefined);
+    const resolvable = use === 'sig' ? all.filter((key) => key.use === 'sig' && isJwsAlgorithm(key.alg)) : listed;
+    return Object.freeze({
+      resolver: value,
+      listed: Object.freeze(listed),
+      listedAlgorithms: new Set(resolvable.map((key) => key.alg)),
+      dynamic: true,
+    });
   }
   let keys: TesseraKey[];
   if (Array.isArray(value)) {
@@ -77,5 +89,10 @@ export function resolveKeysOption(value: unknown, name: string, use: KeyUse): Ke
   } else {
     throw new TesseraArgumentError(`"${name}" must be a TesseraKey, an array of TesseraKeys, or a KeyResolver`);
   }
-  return Object.freeze({ resolver: createStaticKeyResolver(keys), listed: Object.freeze(keys), dynamic: false });
+  return Object.freeze({
+    resolver: createStaticKeyResolver(keys),
+    listed: Object.freeze(keys),
+    listedAlgorithms: new Set(keys.map((key) => key.alg)),
+    dynamic: false,
+  });
 }
