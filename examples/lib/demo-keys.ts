@@ -12,6 +12,8 @@ export interface DemoKeyMaterial {
   jweDir: string;
   /** `JWE_ENCRYPTION_KEY` of the API-key YAML clients when the environment sets none (base64, A256GCM). */
   jweEncryptionKey: string;
+  /** `JWT_SECRET_KEY` of the `secure-auth` manifest client when the environment sets none (base64, HS256). */
+  jwtSecretKey: string;
 }
 
 /** The demo's keys, imported. */
@@ -30,6 +32,7 @@ export async function generateDemoKeyMaterial(): Promise<DemoKeyMaterial> {
     encryption: encryption.privateJwk,
     jweDir: generateSecret('A256GCM'),
     jweEncryptionKey: generateSecret('A256GCM'),
+    jwtSecretKey: generateSecret('HS256'),
   };
 }
 
@@ -44,12 +47,13 @@ export async function importDemoKeys(material: DemoKeyMaterial): Promise<DemoKey
 }
 
 /**
- * The environment the client files are read with: the process's, plus the demo's own `JWE_ENCRYPTION_KEY` when it
- * sets none (export your own before `npm start` to choose it).
+ * The environment the client files are read with: the process's, plus the demo's own `JWE_ENCRYPTION_KEY` and
+ * `JWT_SECRET_KEY` when it sets none (export your own before `npm start` to choose them).
  */
 export function clientFileEnv(env: Readonly<Record<string, string | undefined>>, material: DemoKeyMaterial): Record<string, string | undefined> {
   return {
     ...env,
     JWE_ENCRYPTION_KEY: env.JWE_ENCRYPTION_KEY || material.jweEncryptionKey,
+    JWT_SECRET_KEY: env.JWT_SECRET_KEY || material.jwtSecretKey,
   };
 }

@@ -2,7 +2,7 @@
 // `express-api` client), `/system/hello` follows the remote verify-token contract (`X-System-Authorization`).
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Demo } from '../../examples/demo.js';
-import { FORMAT_CLIENT_IDS, basic, clientToken, demo, get, postForm } from './support.js';
+import { FORMAT_CLIENT_IDS, basic, clientToken, demo, get, postForm, postJson } from './support.js';
 
 describe('examples/express-api', () => {
   let d: Demo;
@@ -25,6 +25,20 @@ describe('examples/express-api', () => {
       expect(system.json).toMatchObject({ api: 'express', subject: clientId, clientId, scopes: ['api:read'], strategy: 'remote', format });
     });
   }
+
+  it('serves the JWE service\'s jwt_config client (its own HS256 key) beside the issuer\'s ES256 tokens', async () => {
+    // secure-auth.json signs with its own HS256 secret, then encrypts (dir A256GCM): the JWE service's manifest block.
+    const login = await postJson(`${d.urls.issuer}/token`, { username: 'demo', password: 'demo', api_key: 'secure-auth' });
+    expect(login.status).toBe(200);
+    expect(login.json).toMatchObject({ token_type: 'JWE' });
+    expect((login.json.access_token as string).split('.')).toHaveLength(5);
+    // A client key of another alg in the issuer's key set must not turn the issuer's own ES256 tokens away.
+    const token = await clientToken(d.urls.issuer, 'service');
+    const system = await get(`${d.urls.expressApi}/system/hello`, { 'x-system-authorization': `Bearer ${token}` });
+    expect(system.status).toBe(200);
+    const introspected = await get(`${d.urls.expressApi}/api/hello`, { authorization: `Bearer ${token}` });
+    expect(introspected.status).toBe(200);
+  });
 
   it('reports the service client by its systemId at /system/hello', async () => {
     const token = await clientToken(d.urls.issuer, 'service');
