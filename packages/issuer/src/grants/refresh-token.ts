@@ -54,7 +54,7 @@ export const refreshTokenGrant: GrantHandler = async ({ state, client, params, j
   const next = randomToken();
   const nextHash = fingerprint(next);
   // RFC 6749 §6: a narrower `scope` narrows this access token only; the new refresh token keeps the grant's scope.
-  const nextRecord: RefreshTokenRecord = { ...record, issuedAt: now, expiresAt: now + ttl };
+  const nextRecord: RefreshTokenRecord = Object.assign({}, record, { issuedAt: now, expiresAt: now + ttl });
   let body: TokenResponseBody = {
     access_token: access.token,
     token_type: jkt === undefined ? 'Bearer' : 'DPoP',

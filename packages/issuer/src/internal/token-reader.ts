@@ -108,7 +108,10 @@ export function createTokenReader(options: TokenReaderOptions): TokenReader {
     const record = await store.getOpaqueToken(fingerprint(token));
     if (record === undefined) return { active: false, reason: 'invalid' };
     if (record.expiresAt <= now() / 1000) return { active: false, reason: 'expired' };
-    const claims: JwtClaims = { ...record.claims, sub: record.subject, exp: record.expiresAt };
+    // Object.assign, not a spread: V8 copies an object read back from JSON several times faster this way.
+    const claims: JwtClaims = Object.assign({}, record.claims);
+    claims.sub = record.subject;
+    claims.exp = record.expiresAt;
     if (record.issuedAt !== undefined) claims.iat = record.issuedAt;
     if (record.jti !== undefined) claims.jti = record.jti;
     if (record.clientId !== undefined) claims.client_id = record.clientId;

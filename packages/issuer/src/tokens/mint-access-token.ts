@@ -1,4 +1,4 @@
-import { issueToken, type FamilyAccessToken, type JwtClaims, type TesseraKey } from '@tessera/core';
+import { issueToken, type FamilyAccessToken, type JwtClaims, type OpaqueTokenRecord, type TesseraKey } from '@tessera/core';
 import type { ResolvedClient } from '../clients/resolve-client.js';
 import type { IssuerState } from '../internal/state.js';
 import { fingerprint, randomId, randomToken } from '../internal/random.js';
@@ -47,7 +47,10 @@ function encryptionKey(state: IssuerState, client: ResolvedClient): TesseraKey {
  */
 export async function mintAccessToken(state: IssuerState, client: ResolvedClient, grant: Grant): Promise<MintedAccessToken> {
   const ttl = client.accessTokenTtl;
-  const claims: JwtClaims = { ...client.claims, ...grant.claims, client_id: client.id };
+  // Object.assign rather than spreads on the hot path: V8 copies objects read back from JSON (refresh records) much
+  // faster this way.
+  const claims: JwtClaims = Object.assign({}, client.claims, grant.claims);
+  claims.client_id = client.id;
   if (grant.scope.length > 0) claims.scope = grant.scope.join(' ');
   if (grant.jkt !== undefined) claims.cnf = { jkt: grant.jkt };
 
@@ -56,17 +59,16 @@ export async function mintAccessToken(state: IssuerState, client: ResolvedClient
     const hash = fingerprint(token);
     const jti = randomId();
     const iat = Math.floor(state.now() / 1000);
-    const { cnf: _cnf, scope: _scope, client_id: _clientId, ...rest } = claims;
-    await state.store.putOpaqueToken(hash, {
-      subject: grant.subject,
-      clientId: client.id,
-      scope: [...grant.scope],
-      claims: { ...rest, iss: state.issuer, aud: client.audience },
-      issuedAt: iat,
-      expiresAt: iat + ttl,
-      jti,
-      ...(grant.jkt === undefined ? {} : { cnf: { jkt: grant.jkt } }),
-    }, ttl);
+    // The record's claims: the static and user claims plus iss/aud (sub, client_id, scope, cnf have their own fields).
+    const recordClaims: JwtClaims = Object.assign({}, client.claims, grant.claims);
+    recordClaims.iss = state.issuer;
+    recordClaims.aud = client.audience;
+    const record: OpaqueTokenRecord = {
+      subject: grant.subject, clientId: client.id, scope: grant.scope.slice(), claims: recordClaims, issuedAt: iat,
+      expiresAt: iat + ttl, jti,
+    };
+    if (grant.jkt !== undefined) record.cnf = { jkt: grant.jkt };
+    await state.store.putOpaqueToken(hash, record, ttl);
     return { token, jti, expiresIn: ttl, tracked: { hash, jti, ttlSeconds: ttl } };
   }
 
