@@ -1,4 +1,4 @@
-import { Client } from './internal/client.js';
+import { createClient } from './internal/client.js';
 import type { TokenClientOptions } from './options.js';
 import type { TokenClient } from './token-client.js';
 
@@ -25,5 +25,5 @@ import type { TokenClient } from './token-client.js';
  * ```
  */
 export function createTokenClient(options: TokenClientOptions): TokenClient {
-  return new Client(options);
+  return createClient(options);
 }

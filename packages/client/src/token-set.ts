@@ -140,7 +140,8 @@ export function parseTokenSet(text: string): TokenSet | undefined {
     (v.format !== 'opaque' && v.format !== 'jwt' && v.format !== 'jwe') ||
     !GRANTS.includes(v.grant as string) ||
     typeof v.issuedAt !== 'number' ||
-    !optionalString(v.refreshToken) || !optionalString(v.scope) || !optionalString(v.idToken) ||
+    // A refresh token is sent as it is (oauth4webapi's grant request would refuse an empty one): never empty.
+    v.refreshToken === '' || !optionalString(v.refreshToken) || !optionalString(v.scope) || !optionalString(v.idToken) ||
     !optionalNumber(v.expiresAt)
   ) {
     return undefined;

@@ -95,6 +95,18 @@ describe.each(['fetch', 'ky'] as const)('client.%s', (via) => {
   });
 });
 
+describe('client.fetch specifics', () => {
+  it('works detached, as the fetch function another HTTP client is given', async () => {
+    const issuer = use();
+    const client = make();
+    const { accessToken } = await login(client);
+    const { fetch, getAccessToken } = client;
+    expect((await fetch(`${API}/orders`)).status).toBe(200);
+    expect(await getAccessToken()).toBe(accessToken);
+    expect(issuer.apiCalls).toEqual([{ authorization: `Bearer ${accessToken}`, dpop: null }]);
+  });
+});
+
 describe('client.ky specifics', () => {
   it('extends with a prefixUrl and keeps the hooks', async () => {
     const issuer = use();

@@ -6,7 +6,6 @@ import {
   calculatePKCECodeChallenge,
   generateRandomCodeVerifier,
   generateRandomState,
-  processGenericTokenEndpointResponse,
   validateAuthResponse,
   type DPoPHandle,
 } from 'oauth4webapi';
@@ -62,7 +61,6 @@ export async function exchangeRedirect(
   issuer: Issuer,
   o: ResolvedOptions,
   pending: TokenStorage,
-  dpop: DPoPHandle | undefined,
   callback: URL,
 ): Promise<TokenAnswer> {
   let saved: Partial<Pending> | undefined;
@@ -88,13 +86,10 @@ export async function exchangeRedirect(
       { cause, oauthError: error },
     );
   }
-  return issuer.token(
-    (server, options) =>
-      authorizationCodeGrantRequest(server, issuer.client, o.clientAuth, params, redirectUri, verifier, {
-        ...options,
-        additionalParameters: o.tokenParameters,
-      }),
-    processGenericTokenEndpointResponse,
-    dpop,
+  return issuer.token((server, options) =>
+    authorizationCodeGrantRequest(server, issuer.client, o.clientAuth, params, redirectUri, verifier, {
+      ...options,
+      additionalParameters: o.tokenParameters,
+    }),
   );
 }

@@ -1,16 +1,17 @@
-import type { KyInstance } from 'ky';
+// The implementation behind `createTokenClient`: one token set, its renewal (single-flight, under the cross-tab lock),
+// storage, the other tabs, and the grants. A closure rather than a class: its methods work detached
+// (`new SomeApi({ fetch: client.fetch })`), and the bundle carries no private-field boilerplate.
 import { TokenClientError } from '../errors.js';
-import type { LogoutReason, TokenClientEvents, TokenClientListener } from '../events.js';
+import type { LogoutReason } from '../events.js';
 import type { TokenClientOptions } from '../options.js';
 import { webStorage } from '../storage/web-storage.js';
-import type { AuthorizeUrlOptions, PasswordCredentials, TokenClient } from '../token-client.js';
+import type { TokenClient } from '../token-client.js';
 import { toTokenSet, type GrantType, type TokenAnswer, type TokenSet } from '../token-set.js';
 import { authorizeUrl, exchangeRedirect } from './authorization-code.js';
 import { CrossTab, type TabMessage } from './cross-tab.js';
 import { DpopKey } from './dpop.js';
 import { Emitter } from './emitter.js';
 import { authorizedFetch, authorizedKy, type Authorizer } from './http.js';
-import { Grants } from './grants.js';
 import { Issuer } from './issuer.js';
 import { resolveOptions, type ResolvedOptions } from './options.js';
 import { RenewalSchedule } from './renewal-schedule.js';
@@ -27,278 +28,232 @@ function pendingAdapter(o: ResolvedOptions) {
   return o.storage;
 }
 
-/** The implementation behind `createTokenClient`. */
-export class Client implements TokenClient {
-  readonly ky: KyInstance;
-  readonly #o: ResolvedOptions;
-  readonly #issuer: Issuer;
-  readonly #storage: TokenStorage;
-  readonly #pending: TokenStorage;
-  readonly #events = new Emitter();
-  readonly #tabs: CrossTab | undefined;
-  readonly #dpop: DpopKey | undefined;
-  readonly #ready: Promise<void>;
-  readonly #http: Authorizer;
-  readonly #grants: Grants;
-  #tokens: TokenSet | undefined;
-  #flight: Promise<TokenSet> | undefined;
-  readonly #schedule: RenewalSchedule;
-  #closed = false;
-
-  constructor(options: TokenClientOptions) {
-    const o = (this.#o = resolveOptions(options));
-    const report = (err: TokenClientError) => this.#events.emit('storage_error', err);
-    this.#issuer = new Issuer(o);
-    this.#storage = new TokenStorage(o.storage, o.storageKey, report);
-    this.#pending = new TokenStorage(pendingAdapter(o), `${o.storageKey}:authorize`, report);
-    this.#dpop = o.dpop && new DpopKey(o.dpop, o.storageKey, this.#issuer.client, report);
-    this.#grants = new Grants(this.#issuer, o, this.#dpop);
-    this.#schedule = new RenewalSchedule(o, () => {
-      if (this.#tokens !== undefined) this.#renew(this.#tokens).catch(() => undefined); // reported as refresh_error
-    });
-    this.#tabs = o.crossTab ? new CrossTab(o.storageKey, o.lockTimeoutMs, (m) => this.#onTab(m)) : undefined;
-    this.#http = {
-      fresh: () => this.#fresh(),
-      renewAfter401: (sent) => this.#renewAfter401(sent),
-      send: (request, tokens) => this.#send(request, tokens),
-    };
-    this.ky = authorizedKy(this.#http);
-    // Reading storage is asynchronous and never throws: listeners added right after construction see its events.
-    this.#ready = Promise.resolve().then(async () => {
-      const stored = await this.#storage.load();
-      if (stored && this.#tokens === undefined) this.#set(stored);
-    });
-  }
-
-  on<E extends keyof TokenClientEvents>(event: E, listener: TokenClientListener<E>): () => void {
-    return this.#events.on(event, listener);
-  }
-
-  fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
-    return authorizedFetch(this.#http, input, init);
-  }
-
-  async getAccessToken(): Promise<string> {
-    return (await this.#fresh()).accessToken;
-  }
-
-  async getTokens(): Promise<TokenSet | undefined> {
-    await this.#ready;
-    return this.#tokens;
-  }
-
-  async refresh(): Promise<TokenSet> {
-    return this.#renew(await this.#current());
-  }
-
-  async authorizeUrl(options?: AuthorizeUrlOptions): Promise<URL> {
-    await this.#open();
-    return authorizeUrl(this.#issuer, this.#o, this.#pending, await this.#dpop?.handle(), options);
-  }
-
-  async handleRedirect(url: string | URL | undefined = globalThis.location?.href): Promise<TokenSet> {
-    await this.#open();
-    if (url === undefined) throw new TokenClientError('authorization_failed', 'handleRedirect needs the redirect URL here');
-    const answer = await exchangeRedirect(this.#issuer, this.#o, this.#pending, await this.#dpop?.handle(), new URL(url));
-    return this.#login(answer, 'authorization_code');
-  }
-
-  async clientCredentials(options: { scope?: string } = {}): Promise<TokenSet> {
-    await this.#open();
-    return this.#login(await this.#grants.clientCredentials(options.scope ?? this.#o.scope), 'client_credentials');
-  }
-
-  async password(credentials: PasswordCredentials): Promise<TokenSet> {
-    await this.#open();
-    return this.#login(await this.#grants.password(credentials), 'password');
-  }
-
-  async logout({ revoke = true }: { revoke?: boolean } = {}): Promise<{ revoked: boolean }> {
-    await this.#open();
-    const tokens = this.#tokens;
-    await this.#storage.remove();
-    this.#tabs?.post({ type: 'logout' });
-    this.#drop('user');
-    if (!revoke || tokens === undefined) return { revoked: false };
-    const [token, hint] =
-      tokens.refreshToken === undefined
-        ? [tokens.accessToken, 'access_token' as const]
-        : [tokens.refreshToken, 'refresh_token' as const];
-    try {
-      return { revoked: await this.#issuer.revoke(this.#o.clientAuth, token, hint) };
-    } catch {
-      // The tokens are gone here; the issuer's copy expires on its own.
-      return { revoked: false };
-    }
-  }
-
-  close(): void {
-    this.#closed = true;
-    this.#schedule.stop();
-    this.#tabs?.close();
-  }
+/** Creates the client (options validated first: this is the only place that throws synchronously). */
+export function createClient(options: TokenClientOptions): TokenClient {
+  const o = resolveOptions(options);
+  const events = new Emitter();
+  const report = (err: TokenClientError) => events.emit('storage_error', err);
+  const issuer = new Issuer(o, async () => dpop?.handle());
+  const dpop: DpopKey | undefined = o.dpop && new DpopKey(o.dpop, o.storageKey, issuer.client, report);
+  const storage = new TokenStorage(o.storage, o.storageKey, report);
+  const pending = new TokenStorage(pendingAdapter(o), `${o.storageKey}:authorize`, report);
+  const schedule = new RenewalSchedule(o, () => {
+    if (tokens !== undefined) renew(tokens).catch(() => undefined); // reported as refresh_error
+  });
+  let tokens: TokenSet | undefined;
+  let flight: Promise<TokenSet> | undefined;
+  let closed = false;
 
   // ---- state ----
 
-  async #open(): Promise<void> {
-    await this.#ready;
-    if (this.#closed) throw new TokenClientError('client_closed', 'the token client is closed');
-  }
+  const set = (next: TokenSet): void => {
+    tokens = next;
+    schedule.fresh();
+    schedule.plan(next);
+    events.emit('tokens', next);
+  };
 
-  async #current(): Promise<TokenSet> {
-    await this.#open();
-    let tokens = this.#tokens;
-    if (tokens === undefined && this.#storage.shared) {
+  const drop = (reason: LogoutReason): void => {
+    const had = tokens !== undefined;
+    tokens = undefined;
+    schedule.plan(undefined);
+    if (had) events.emit('logout', { reason });
+  };
+
+  /** Forgets the token set here, in storage and in the other tabs. */
+  const forget = async (reason: LogoutReason): Promise<void> => {
+    await storage.remove();
+    tabs?.post({ type: 'logout' });
+    drop(reason);
+  };
+
+  /** Takes `next` if it is not the current set already. */
+  const adopt = (next: TokenSet): TokenSet => {
+    if (next.accessToken !== tokens?.accessToken) set(next);
+    return next;
+  };
+
+  /** Makes `next` current, stores it and tells the other tabs (under the lock when renewing). */
+  const commit = async (next: TokenSet): Promise<TokenSet> => {
+    schedule.succeeded();
+    set(next);
+    await storage.save(next);
+    tabs?.post({ type: 'tokens', tokens: next });
+    return next;
+  };
+
+  const onTab = (message: TabMessage): void => {
+    if (closed) return;
+    if (message.type === 'logout') return drop('other_tab');
+    const theirs = message.tokens;
+    if (tokens?.accessToken === theirs.accessToken || (tokens !== undefined && theirs.issuedAt < tokens.issuedAt)) return;
+    set(theirs);
+    // An unshared storage (memory, sessionStorage) keeps its own copy, so a reload of this tab keeps the hand-off.
+    if (!storage.shared) void storage.save(theirs);
+  };
+  const tabs = o.crossTab ? new CrossTab(o.storageKey, o.lockTimeoutMs, onTab) : undefined;
+
+  // Reading storage is asynchronous and never throws: listeners added right after construction see its events.
+  const ready = Promise.resolve().then(async () => {
+    const stored = await storage.load();
+    if (stored && tokens === undefined) set(stored);
+  });
+
+  const open = async (): Promise<void> => {
+    await ready;
+    if (closed) throw new TokenClientError('client_closed', 'the token client is closed');
+  };
+
+  const current = async (): Promise<TokenSet> => {
+    await open();
+    if (tokens === undefined && storage.shared) {
       // Another tab may have logged in since this one read storage.
-      const stored = await this.#storage.load();
-      if (stored) this.#set((tokens = stored));
+      const stored = await storage.load();
+      if (stored) set(stored);
     }
     if (tokens === undefined) throw notAuthenticated('no token set: log in first');
     return tokens;
-  }
-
-  #set(tokens: TokenSet): void {
-    this.#tokens = tokens;
-    this.#schedule.fresh();
-    this.#schedule.plan(tokens);
-    this.#events.emit('tokens', tokens);
-  }
-
-  #drop(reason: LogoutReason): void {
-    const had = this.#tokens !== undefined;
-    this.#tokens = undefined;
-    this.#schedule.plan(undefined);
-    if (had) this.#events.emit('logout', { reason });
-  }
-
-  /** Makes `tokens` current, stores them and tells the other tabs (under the lock when renewing). */
-  async #commit(tokens: TokenSet): Promise<void> {
-    this.#schedule.succeeded();
-    this.#set(tokens);
-    await this.#storage.save(tokens);
-    this.#tabs?.post({ type: 'tokens', tokens });
-  }
-
-  #onTab(message: TabMessage): void {
-    if (this.#closed) return;
-    if (message.type === 'logout') return this.#drop('other_tab');
-    const { tokens } = message;
-    const mine = this.#tokens;
-    if (mine?.accessToken === tokens.accessToken || (mine !== undefined && tokens.issuedAt < mine.issuedAt)) return;
-    this.#set(tokens);
-    // An unshared storage (memory, sessionStorage) keeps its own copy, so a reload of this tab keeps the hand-off.
-    if (!this.#storage.shared) void this.#storage.save(tokens);
-  }
+  };
 
   // ---- renewal ----
 
-  async #fresh(): Promise<TokenSet> {
-    const t = await this.#current();
-    if (!this.#schedule.due(t)) return t;
-    const expired = t.expiresAt !== undefined && Date.now() >= t.expiresAt;
-    // Backing off after a failure: the timer retries, and the token still works.
-    if (this.#schedule.backingOff() && !expired) return t;
-    try {
-      return await this.#renew(t);
-    } catch (err) {
-      const code = (err as TokenClientError).code;
-      if (!expired && (code === 'issuer_unavailable' || code === 'refresh_rate_limited') && this.#tokens === t) return t;
-      throw err;
-    }
-  }
-
-  async #renewAfter401(sent: TokenSet): Promise<TokenSet | undefined> {
-    const mine = this.#tokens;
-    if (mine !== undefined && mine.accessToken !== sent.accessToken && !this.#schedule.due(mine)) return mine;
-    try {
-      const next = await this.#renew(sent);
-      return next.accessToken === sent.accessToken ? undefined : next;
-    } catch {
-      return undefined; // reported as refresh_error (and logout for invalid_grant); the caller gets the 401
-    }
-  }
-
   /** Single-flight: every caller while a renewal runs shares it. */
-  #renew(bad: TokenSet): Promise<TokenSet> {
-    return (this.#flight ??= this.#renewOnce(bad).finally(() => {
-      this.#flight = undefined;
+  const renew = (bad: TokenSet): Promise<TokenSet> =>
+    (flight ??= renewOnce(bad).finally(() => {
+      flight = undefined;
     }));
-  }
 
-  async #renewOnce(bad: TokenSet): Promise<TokenSet> {
+  const renewOnce = async (bad: TokenSet): Promise<TokenSet> => {
     try {
-      return await (this.#tabs ? this.#tabs.run(() => this.#renewLocked(bad)) : this.#renewLocked(bad));
+      return await (tabs ? tabs.run(() => renewLocked(bad)) : renewLocked(bad));
     } catch (err) {
       const error = err instanceof TokenClientError ? err : new TokenClientError('issuer_unavailable', 'the renewal failed', { cause: err });
-      const { attempt, retryInMs } = this.#schedule.failed(error.code === 'issuer_unavailable' && this.#tokens !== undefined);
-      this.#schedule.plan(this.#tokens);
-      this.#events.emit('refresh_error', { error, attempt, retryInMs });
+      const { attempt, retryInMs } = schedule.failed(error.code === 'issuer_unavailable' && tokens !== undefined);
+      schedule.plan(tokens);
+      events.emit('refresh_error', { error, attempt, retryInMs });
       throw error;
     }
-  }
+  };
 
-  async #renewLocked(bad: TokenSet): Promise<TokenSet> {
-    let base = this.#tokens;
-    if (this.#storage.shared) {
+  const renewLocked = async (bad: TokenSet): Promise<TokenSet> => {
+    let base = tokens;
+    if (storage.shared) {
       // Holding the lock: what another tab wrote before releasing it is in storage now.
-      const stored = await this.#storage.load();
-      if (stored === null && this.#storage.shared) {
-        this.#drop('other_tab');
+      const stored = await storage.load();
+      if (stored === null && storage.shared) {
+        drop('other_tab');
         throw notAuthenticated('logged out in another tab');
       }
       if (stored) base = stored;
     }
     if (base === undefined) throw notAuthenticated('logged out');
-    if (base.accessToken !== bad.accessToken && !this.#schedule.due(base)) {
-      // Another tab (or an earlier renewal here) already rotated: use its token set, spend nothing.
-      if (base.accessToken !== this.#tokens?.accessToken) this.#set(base);
-      return base;
-    }
+    // Another tab (or an earlier renewal here) already rotated: use its token set, spend nothing.
+    if (base.accessToken !== bad.accessToken && !schedule.due(base)) return adopt(base);
     const refreshToken = base.refreshToken;
     if (refreshToken === undefined && base.grant !== 'client_credentials') {
       throw notAuthenticated('the token set has no refresh token to renew it with');
     }
-    this.#schedule.count();
+    schedule.count();
     let answer: TokenAnswer;
     try {
-      answer = refreshToken === undefined ? await this.#grants.clientCredentials(base.scope) : await this.#grants.refresh(refreshToken);
+      answer = await (refreshToken === undefined
+        ? issuer.grant('client_credentials', { scope: base.scope })
+        : issuer.grant('refresh_token', { refresh_token: refreshToken }));
     } catch (err) {
-      if ((err as TokenClientError).code === 'invalid_grant' && base.refreshToken !== undefined) return this.#refused(base, err);
+      if ((err as TokenClientError).code !== 'invalid_grant' || refreshToken === undefined) throw err;
+      // The refresh token was refused: log out — unless a newer token set exists (a losing tab never clears it).
+      const stored = storage.shared ? await storage.load() : undefined;
+      const newer = [stored, tokens].find((t) => t && t.refreshToken !== refreshToken);
+      if (newer) return adopt(newer);
+      await forget('invalid_grant');
       throw err;
     }
-    const next = toTokenSet(answer, base.grant, base);
-    await this.#commit(next);
-    this.#events.emit('refresh', next);
+    const next = await commit(toTokenSet(answer, base.grant, base));
+    events.emit('refresh', next);
     return next;
-  }
+  };
 
-  /** `invalid_grant` on a refresh: log out — unless a newer token set exists (a losing tab never clears it). */
-  async #refused(used: TokenSet, err: unknown): Promise<TokenSet> {
-    const stored = this.#storage.shared ? await this.#storage.load() : undefined;
-    const newer = [stored, this.#tokens].find((t) => t && t.refreshToken !== used.refreshToken);
-    if (newer) {
-      if (newer.accessToken !== this.#tokens?.accessToken) this.#set(newer);
-      return newer;
-    }
-    await this.#storage.remove();
-    this.#tabs?.post({ type: 'logout' });
-    this.#drop('invalid_grant');
-    throw err;
-  }
+  // ---- API calls ----
 
-  // ---- grants and API calls ----
+  const http: Authorizer = {
+    async fresh() {
+      const t = await current();
+      if (!schedule.due(t)) return t;
+      const expired = t.expiresAt !== undefined && Date.now() >= t.expiresAt;
+      // Backing off after a failure: the timer retries, and the token still works.
+      if (schedule.backingOff() && !expired) return t;
+      try {
+        return await renew(t);
+      } catch (err) {
+        const code = (err as TokenClientError).code;
+        if (!expired && (code === 'issuer_unavailable' || code === 'refresh_rate_limited') && tokens === t) return t;
+        throw err;
+      }
+    },
+    async renewAfter401(sent) {
+      if (tokens !== undefined && tokens.accessToken !== sent.accessToken && !schedule.due(tokens)) return tokens;
+      try {
+        const next = await renew(sent);
+        return next.accessToken === sent.accessToken ? undefined : next;
+      } catch {
+        return undefined; // reported as refresh_error (and logout for invalid_grant); the caller gets the 401
+      }
+    },
+    send(request, t) {
+      if (t.tokenType === 'DPoP' && dpop) return dpop.send(request, t.accessToken, o.fetch, o.allowInsecure);
+      request.headers.set('authorization', `${t.tokenType} ${t.accessToken}`);
+      return o.fetch(request);
+    },
+  };
 
-  async #login(answer: TokenAnswer, grant: GrantType): Promise<TokenSet> {
-    const tokens = toTokenSet(answer, grant);
-    await this.#commit(tokens);
-    return tokens;
-  }
+  /** Runs a grant and makes its answer the current token set. */
+  const login = async (grant: GrantType, answer: () => Promise<TokenAnswer>): Promise<TokenSet> => {
+    await open();
+    return commit(toTokenSet(await answer(), grant));
+  };
 
-  #send(request: Request, tokens: TokenSet): Promise<Response> {
-    if (tokens.tokenType === 'DPoP' && this.#dpop !== undefined) {
-      return this.#dpop.send(request, tokens.accessToken, this.#o.fetch, this.#o.allowInsecure);
-    }
-    request.headers.set('authorization', `${tokens.tokenType} ${tokens.accessToken}`);
-    return this.#o.fetch(request);
-  }
+  return {
+    ky: authorizedKy(http),
+    fetch: (input, init) => authorizedFetch(http, input, init),
+    on: (event, listener) => events.on(event, listener),
+    getAccessToken: async () => (await http.fresh()).accessToken,
+    async getTokens() {
+      await ready;
+      return tokens;
+    },
+    refresh: async () => renew(await current()),
+    async authorizeUrl(options) {
+      await open();
+      return authorizeUrl(issuer, o, pending, await dpop?.handle(), options);
+    },
+    handleRedirect: (url = globalThis.location?.href) =>
+      login('authorization_code', () => {
+        if (url === undefined) throw new TokenClientError('authorization_failed', 'handleRedirect needs the redirect URL here');
+        return exchangeRedirect(issuer, o, pending, new URL(url));
+      }),
+    clientCredentials: ({ scope = o.scope } = {}) => login('client_credentials', () => issuer.grant('client_credentials', { scope })),
+    password: (credentials) => login('password', () => issuer.password(credentials)),
+    async logout({ revoke = true } = {}) {
+      await open();
+      const last = tokens;
+      await forget('user');
+      if (!revoke || last === undefined) return { revoked: false };
+      const { refreshToken } = last;
+      try {
+        return {
+          revoked: await (refreshToken === undefined
+            ? issuer.revoke(last.accessToken, 'access_token')
+            : issuer.revoke(refreshToken, 'refresh_token')),
+        };
+      } catch {
+        // The tokens are gone here; the issuer's copy expires on its own.
+        return { revoked: false };
+      }
+    },
+    close() {
+      closed = true;
+      schedule.stop();
+      tabs?.close();
+    },
+  };
 }

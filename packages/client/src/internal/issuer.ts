@@ -1,7 +1,8 @@
 // Everything the client says to the authorization server, through oauth4webapi: metadata (RFC 8414 / OIDC discovery or
-// explicit endpoints), token requests with an optional DPoP proof (one retry on `use_dpop_nonce`), revocation, and the
-// mapping of every failure to a TokenClientError. Token requests use the raw `fetch`, never the client's own
-// intercepting `fetch`/`ky`, so a refresh can never recurse into a refresh.
+// explicit endpoints), the token requests (refresh_token, client_credentials, password — the RFC 6749 form, or the
+// reference JWE service's JSON body — with the client's extra parameters and, with DPoP, a proof and one retry on
+// `use_dpop_nonce`), revocation, and the mapping of every failure to a TokenClientError. Token requests use the raw
+// `fetch`, never the client's own intercepting `fetch`/`ky`, so a refresh can never recurse into a refresh.
 import {
   OperationProcessingError,
   ResponseBodyError,
@@ -10,18 +11,19 @@ import {
   allowInsecureRequests,
   customFetch,
   discoveryRequest,
+  genericTokenEndpointRequest,
   isDPoPNonceError,
   processDiscoveryResponse,
+  processGenericTokenEndpointResponse,
   processRevocationResponse,
   revocationRequest,
   type AuthorizationServer,
   type Client,
-  type ClientAuth,
   type DPoPHandle,
   type TokenEndpointRequestOptions,
-  type TokenEndpointResponse,
 } from 'oauth4webapi';
-import { TokenClientError } from '../errors.js';
+import { TokenClientError, type ClientErrorCode } from '../errors.js';
+import type { PasswordCredentials } from '../token-client.js';
 import type { TokenAnswer } from '../token-set.js';
 import type { ResolvedOptions } from './options.js';
 
@@ -35,16 +37,13 @@ interface BaseOptions {
   signal: () => AbortSignal;
 }
 
-/** A token request: sends with the given options, then validates the answer. */
-export type TokenCall = (
-  as: AuthorizationServer,
-  options: RequestOptions,
-) => Promise<Response>;
+/** A token request: sends with the given options (the DPoP handle included, when there is one). */
+export type TokenCall = (as: AuthorizationServer, options: RequestOptions) => Promise<Response>;
 
 /** Maps anything a token or discovery call throws to a {@link TokenClientError}. */
 export function toClientError(err: unknown, discovery = false): TokenClientError {
   if (err instanceof TokenClientError) return err;
-  const fail = (code: ConstructorParameters<typeof TokenClientError>[0], message: string, oauthError?: string) =>
+  const fail = (code: ClientErrorCode, message: string, oauthError?: string) =>
     new TokenClientError(discovery && code !== 'issuer_unavailable' ? 'discovery_failed' : code, message, {
       cause: err,
       oauthError,
@@ -82,17 +81,20 @@ export function toClientError(err: unknown, discovery = false): TokenClientError
 /** The authorization server as the client sees it, resolved once (a failed discovery is retried on next use). */
 export class Issuer {
   readonly client: Client;
-  readonly #options: ResolvedOptions;
+  readonly #o: ResolvedOptions;
+  readonly #dpop: () => Promise<DPoPHandle | undefined>;
   #metadata: Promise<AuthorizationServer> | undefined;
 
-  constructor(options: ResolvedOptions) {
-    this.#options = options;
+  /** @param dpop - the DPoP handle of token requests (`undefined` without DPoP) */
+  constructor(options: ResolvedOptions, dpop: () => Promise<DPoPHandle | undefined>) {
+    this.#o = options;
+    this.#dpop = dpop;
     this.client = { client_id: options.clientId };
   }
 
   /** Options for one oauth4webapi call. */
   requestOptions(): BaseOptions {
-    const { fetch, allowInsecure, timeoutMs } = this.#options;
+    const { fetch, allowInsecure, timeoutMs } = this.#o;
     return {
       [customFetch]: (url, init) => fetch(url, init as RequestInit),
       [allowInsecureRequests]: allowInsecure,
@@ -109,28 +111,27 @@ export class Issuer {
   }
 
   async #resolve(): Promise<AuthorizationServer> {
-    const { issuer, endpoints, discovery } = this.#options;
+    const { issuer, endpoints, discovery } = this.#o;
     if (endpoints !== undefined) return endpoints;
     const url = new URL(issuer!);
-    const response = await discoveryRequest(url, { ...this.requestOptions(), algorithm: discovery });
-    return processDiscoveryResponse(url, response);
+    return processDiscoveryResponse(url, await discoveryRequest(url, { ...this.requestOptions(), algorithm: discovery }));
   }
 
   /**
-   * Sends a token request and validates its answer; with DPoP, a `use_dpop_nonce` answer is retried once with the
-   * nonce the server gave (oauth4webapi keeps it on the handle).
+   * Sends a token request and validates its answer (oauth4webapi's token endpoint response checks); with DPoP, a
+   * `use_dpop_nonce` answer is retried once with the nonce the server gave (oauth4webapi keeps it on the handle).
+   * @param jwe - the reference JWE service's answer: `token_type: "JWE"` accepted, no DPoP proof
    */
-  async token(
-    send: TokenCall,
-    process: (as: AuthorizationServer, client: Client, response: Response) => Promise<TokenEndpointResponse>,
-    dpop?: DPoPHandle,
-  ): Promise<TokenAnswer> {
+  async token(send: TokenCall, jwe?: boolean): Promise<TokenAnswer> {
     try {
+      const dpop = jwe ? undefined : await this.#dpop();
       const as = await this.metadata();
       for (let attempt = 0; ; attempt++) {
         try {
-          const options: RequestOptions = { ...this.requestOptions(), ...(dpop === undefined ? {} : { DPoP: dpop }) };
-          return (await process(as, this.client, await send(as, options))) as TokenAnswer;
+          const response = await send(as, { ...this.requestOptions(), DPoP: dpop });
+          return (await processGenericTokenEndpointResponse(as, this.client, response, {
+            recognizedTokenTypes: jwe ? { jwe: () => undefined } : undefined,
+          })) as TokenAnswer;
         } catch (err) {
           if (attempt === 0 && dpop !== undefined && isDPoPNonceError(err)) continue;
           throw err;
@@ -142,15 +143,44 @@ export class Issuer {
   }
 
   /**
+   * A grant in the RFC 6749 form: refresh_token (§6; the issuer may rotate it), client_credentials (§4.4) or password
+   * (§4.3), with the client's `tokenParameters` and its authentication.
+   */
+  grant(type: 'refresh_token' | 'client_credentials' | 'password', values: Record<string, string | undefined>): Promise<TokenAnswer> {
+    const params: Record<string, string> = { ...this.#o.tokenParameters };
+    for (const [name, value] of Object.entries(values)) if (value !== undefined) params[name] = value;
+    return this.token((as, options) => genericTokenEndpointRequest(as, this.client, this.#o.clientAuth, type, params, options));
+  }
+
+  /** The password grant, or the reference JWE service's JSON variant when `apiKey` is given. */
+  password({ username, password, scope = this.#o.scope, apiKey }: PasswordCredentials): Promise<TokenAnswer> {
+    if (apiKey === undefined) return this.grant('password', { username, password, scope });
+    // That service's /token takes JSON, not the RFC 6749 form; its answer (token_type "JWE") is processed as any other.
+    return this.token((as) => {
+      const endpoint = as.token_endpoint;
+      if (endpoint === undefined || !(endpoint.startsWith('https:') || (this.#o.allowInsecure && endpoint.startsWith('http:')))) {
+        throw new TokenClientError('endpoint_missing', 'the issuer has no https: token endpoint');
+      }
+      return this.#o.fetch(endpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ username, password, api_key: apiKey }),
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.#o.timeoutMs),
+      });
+    }, true);
+  }
+
+  /**
    * Revokes a token (RFC 7009).
    * @returns false when the issuer has no revocation endpoint
    */
-  async revoke(auth: ClientAuth, token: string, hint: 'refresh_token' | 'access_token'): Promise<boolean> {
+  async revoke(token: string, hint: 'refresh_token' | 'access_token'): Promise<boolean> {
     const as = await this.metadata();
     if (as.revocation_endpoint === undefined) return false;
     try {
       await processRevocationResponse(
-        await revocationRequest(as, this.client, auth, token, {
+        await revocationRequest(as, this.client, this.#o.clientAuth, token, {
           ...this.requestOptions(),
           additionalParameters: { token_type_hint: hint },
         }),

@@ -37,13 +37,10 @@ export class TokenStorage {
     );
   }
 
-  /**
-   * Reads a raw value (`suffix` picks a sibling key, e.g. the pending authorization): `null` when there is none (or
-   * the storage failed), `undefined` when what is there is unreadable (reported).
-   */
-  async get(suffix = ''): Promise<string | null | undefined> {
+  /** Reads the raw value: `null` when there is none (or the storage failed), `undefined` when it is unreadable (reported). */
+  async get(): Promise<string | null | undefined> {
     try {
-      const value = await this.#adapter.get(this.#key + suffix);
+      const value = await this.#adapter.get(this.#key);
       if (value === null || value === undefined) return null;
       if (typeof value === 'string') return value;
       this.#report(new TokenClientError('storage_corrupted', 'the storage returned a value that is not a string'));
@@ -55,19 +52,19 @@ export class TokenStorage {
   }
 
   /** Writes a raw value; on failure the value is kept in the memory that replaces the storage. */
-  async set(value: string, suffix = ''): Promise<void> {
+  async set(value: string): Promise<void> {
     try {
-      await this.#adapter.set(this.#key + suffix, value);
+      await this.#adapter.set(this.#key, value);
     } catch (cause) {
       this.#fail(cause, 'write');
-      await this.#adapter.set(this.#key + suffix, value);
+      await this.#adapter.set(this.#key, value);
     }
   }
 
   /** Removes a raw value. */
-  async remove(suffix = ''): Promise<void> {
+  async remove(): Promise<void> {
     try {
-      await this.#adapter.remove(this.#key + suffix);
+      await this.#adapter.remove(this.#key);
     } catch (cause) {
       this.#fail(cause, 'remove a value');
     }
