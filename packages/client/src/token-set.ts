@@ -44,16 +44,15 @@ export interface TokenAnswer {
   id_token?: string;
 }
 
-function decodeJsonPart(part: string): unknown {
-  const base64 = part.replace(/-/g, '+').replace(/_/g, '/');
-  const binary = atob(base64 + '='.repeat((4 - (base64.length % 4)) % 4));
-  return JSON.parse(new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0))));
-}
-
-function headerOf(token: string): Record<string, unknown> | undefined {
+/**
+ * The JSON object in one base64url part of a compact JOSE token, or `undefined` when it is not one. (atob is forgiving
+ * about the missing padding — WHATWG forgiving-base64 — not about the URL-safe alphabet.)
+ */
+function jsonPart(token: string, index: number): Record<string, unknown> | undefined {
   try {
-    const header = decodeJsonPart(token.slice(0, token.indexOf('.')));
-    return typeof header === 'object' && header !== null ? (header as Record<string, unknown>) : undefined;
+    const binary = atob((token.split('.')[index] ?? '').replace(/-/g, '+').replace(/_/g, '/'));
+    const value: unknown = JSON.parse(new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0))));
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
   }
@@ -67,8 +66,7 @@ function headerOf(token: string): Record<string, unknown> | undefined {
  */
 export function tokenFormat(token: string): TokenFormat {
   const parts = token.split('.').length;
-  if (parts !== 3 && parts !== 5) return 'opaque';
-  const header = headerOf(token);
+  const header = parts === 3 || parts === 5 ? jsonPart(token, 0) : undefined;
   if (typeof header?.alg !== 'string') return 'opaque';
   if (parts === 5) return typeof header.enc === 'string' ? 'jwe' : 'opaque';
   return 'jwt';
@@ -80,13 +78,8 @@ export function tokenFormat(token: string): TokenFormat {
  * @returns `exp` in milliseconds, or `undefined` when absent or not a finite number
  */
 export function unverifiedExpiry(token: string): number | undefined {
-  try {
-    const payload = decodeJsonPart(token.split('.')[1] ?? '') as { exp?: unknown } | null;
-    const exp = payload?.exp;
-    return typeof exp === 'number' && Number.isFinite(exp) ? exp * 1000 : undefined;
-  } catch {
-    return undefined;
-  }
+  const exp = jsonPart(token, 1)?.exp;
+  return typeof exp === 'number' && Number.isFinite(exp) ? exp * 1000 : undefined;
 }
 
 /**

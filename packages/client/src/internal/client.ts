@@ -14,8 +14,8 @@ import { Emitter } from './emitter.js';
 import { authorizedFetch, authorizedKy, type Authorizer } from './http.js';
 import { Issuer } from './issuer.js';
 import { resolveOptions, type ResolvedOptions } from './options.js';
-import { RenewalSchedule } from './renewal-schedule.js';
-import { TokenStorage } from './token-storage.js';
+import { renewalSchedule } from './renewal-schedule.js';
+import { tokenStorage } from './token-storage.js';
 
 const notAuthenticated = (why: string) => new TokenClientError('not_authenticated', why);
 
@@ -35,9 +35,9 @@ export function createClient(options: TokenClientOptions): TokenClient {
   const report = (err: TokenClientError) => events.emit('storage_error', err);
   const issuer = new Issuer(o, async () => dpop?.handle());
   const dpop: DpopKey | undefined = o.dpop && new DpopKey(o.dpop, o.storageKey, issuer.client, report);
-  const storage = new TokenStorage(o.storage, o.storageKey, report);
-  const pending = new TokenStorage(pendingAdapter(o), `${o.storageKey}:authorize`, report);
-  const schedule = new RenewalSchedule(o, () => {
+  const storage = tokenStorage(o.storage, o.storageKey, report);
+  const pending = tokenStorage(pendingAdapter(o), `${o.storageKey}:authorize`, report);
+  const schedule = renewalSchedule(o, () => {
     if (tokens !== undefined) renew(tokens).catch(() => undefined); // reported as refresh_error
   });
   let tokens: TokenSet | undefined;

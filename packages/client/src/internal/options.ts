@@ -5,7 +5,7 @@ import { memoryStorage } from '../storage/memory-storage.js';
 import type { StorageAdapter } from '../storage/storage-adapter.js';
 import { webStorage } from '../storage/web-storage.js';
 
-/** Options after validation: plain fields the hot path reads. Frozen. */
+/** Options after validation: plain fields the hot path reads. */
 export interface ResolvedOptions {
   readonly issuer: string | undefined;
   readonly discovery: 'oauth2' | 'oidc';
@@ -79,28 +79,26 @@ export function resolveOptions(o: TokenClientOptions): ResolvedOptions {
   if (typeof o.clientId !== 'string' || o.clientId === '') throw bad('clientId', 'a non-empty string');
   const allowInsecure = o.allowInsecureRequests === true;
   if ((o.issuer === undefined) === (o.endpoints === undefined)) throw bad('issuer', 'given, or "endpoints" instead (not both)');
-  let endpoints: AuthorizationServer | undefined;
-  if (o.endpoints !== undefined) {
-    const e = o.endpoints;
-    const token = url(e.token, 'endpoints.token', allowInsecure);
-    endpoints = {
-      issuer: e.issuer ?? new URL(token).origin,
-      token_endpoint: token,
-      ...(e.authorization === undefined ? {} : { authorization_endpoint: url(e.authorization, 'endpoints.authorization', allowInsecure) }),
-      ...(e.revocation === undefined ? {} : { revocation_endpoint: url(e.revocation, 'endpoints.revocation', allowInsecure) }),
-    };
-  }
+  const e = o.endpoints;
+  const optionalUrl = (value: string | undefined, name: string) => (value === undefined ? undefined : url(value, `endpoints.${name}`, allowInsecure));
+  const token = e && url(e.token, 'endpoints.token', allowInsecure);
+  const endpoints: AuthorizationServer | undefined = e && {
+    issuer: e.issuer ?? new URL(token!).origin,
+    token_endpoint: token,
+    authorization_endpoint: optionalUrl(e.authorization, 'authorization'),
+    revocation_endpoint: optionalUrl(e.revocation, 'revocation'),
+  };
   const rate = o.refreshRateLimit ?? { max: 20, windowSeconds: 60 };
   if (!Number.isInteger(rate.max) || rate.max < 1) throw bad('refreshRateLimit.max', 'an integer ≥ 1');
-  const dpop = o.dpop === true ? {} : o.dpop === false || o.dpop === undefined ? undefined : o.dpop;
-  if (dpop !== undefined && typeof dpop !== 'object') throw bad('dpop', 'a boolean or DPoP options');
+  const dpop = o.dpop === true ? {} : o.dpop === false ? undefined : o.dpop;
+  if (dpop !== undefined && (typeof dpop !== 'object' || dpop === null)) throw bad('dpop', 'a boolean or DPoP options');
   if (o.fetch !== undefined && typeof o.fetch !== 'function') throw bad('fetch', 'a function');
   for (const name of ['scope', 'redirectUri', 'storageKey'] as const) {
     if (o[name] !== undefined && typeof o[name] !== 'string') throw bad(name, 'a string');
   }
   if (o.discovery !== undefined && o.discovery !== 'oauth2' && o.discovery !== 'oidc') throw bad('discovery', "'oauth2' or 'oidc'");
   const userFetch = o.fetch;
-  return Object.freeze({
+  return {
     issuer: o.issuer === undefined ? undefined : url(o.issuer, 'issuer', allowInsecure),
     discovery: o.discovery ?? 'oauth2',
     endpoints,
@@ -122,5 +120,5 @@ export function resolveOptions(o: TokenClientOptions): ResolvedOptions {
     rateMax: rate.max,
     rateWindowMs: seconds(rate.windowSeconds, 'refreshRateLimit.windowSeconds', 60, 0.001),
     allowInsecure,
-  });
+  };
 }
