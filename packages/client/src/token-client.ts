@@ -43,7 +43,8 @@ export interface TokenClient {
 
   /**
    * `fetch` with the token attached, renewal before expiry, and one renewal + retry on a 401 `invalid_token` (never
-   * more: a 401 that persists is returned). For any HTTP client that takes a fetch function.
+   * more: a 401 that persists is returned). For any HTTP client that takes a fetch function; like every method of the
+   * client, it works detached (`{ fetch: client.fetch }`).
    * @throws `not_authenticated` when there is no token set; `invalid_grant` when the renewal was refused (logged out)
    */
   fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>;

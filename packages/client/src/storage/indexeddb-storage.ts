@@ -16,7 +16,7 @@ interface Sealed {
   data: Uint8Array<ArrayBuffer>;
 }
 
-const encoder = new TextEncoder();
+const encoder = /* @__PURE__ */ new TextEncoder();
 
 function isSealed(value: unknown): value is Sealed {
   const v = value as Partial<Sealed> | null;
