@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startDemo, type Demo } from '../../examples/demo.js';
 import { CHROMIUM, hasCommand, systemPeer } from '../support/system-peer.js';
-import { launchChromium, screenshotAll, type Browser } from './chromium.js';
+import { launchChromium, screenshotAll, type Browser } from '../support/chromium.js';
 import { DemoPage } from './demo-page.js';
 import { Wire } from './wire.js';
 

@@ -1,13 +1,12 @@
 // @tessera/client in a real browser: Debian's Chromium through playwright-core, pages served on 127.0.0.1 by a Koa
 // issuer that refuses any reuse of a refresh token. Tabs of one origin share one refresh; Web Locks, their absence,
 // hung and closed lock holders; encrypted IndexedDB storage across a reload; DPoP proofs checked by the issuer.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, type Browser } from '../../support/chromium.js';
 import { CHROMIUM, hasCommand, systemPeer } from '../../support/system-peer.js';
 import type { PageOptions } from './page.js';
 import { startTestServer } from './server.js';
@@ -16,8 +15,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 if (systemPeer('chromium', hasCommand(CHROMIUM))) {
   let server: Awaited<ReturnType<typeof startTestServer>>;
+  let browser: Browser | undefined;
   let context: BrowserContext;
-  let profile: string;
 
   beforeAll(async () => {
     const here = fileURLToPath(new URL('.', import.meta.url));
@@ -31,26 +30,13 @@ if (systemPeer('chromium', hasCommand(CHROMIUM))) {
       alias: { '@tessera/core': join(here, '../../../packages/core/src/index.ts') },
     });
     server = await startTestServer(bundle.outputFiles[0]!.text);
-    profile = await mkdtemp(join(tmpdir(), 'tessera-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
+    context = browser.context;
   });
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await server?.close();
-    if (profile !== undefined) await rm(profile, { recursive: true, force: true });
   });
 
   afterEach(async () => {

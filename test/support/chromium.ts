@@ -1,10 +1,11 @@
-// Debian's Chromium for the end-to-end suite, through playwright-core: headless, a fresh profile per launch, and the
-// flags every browser suite of the project uses; screenshots of every page when a test fails.
+// Debian's Chromium for every browser suite (the client's cross-tab suite, the demo's end-to-end test), through
+// playwright-core: headless, a fresh profile per launch, and the flags this closed network needs (without the
+// background-networking ones Chromium floods it with refused connections); screenshots of every page on failure.
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
-import { CHROMIUM } from '../support/system-peer.js';
+import { CHROMIUM } from './system-peer.js';
 
 /** A browser with a fresh profile; `close()` removes the profile. */
 export interface Browser {
@@ -17,7 +18,7 @@ export const VIEWPORT = { width: 1280, height: 900 };
 
 /** Launches Chromium with an empty profile in a temporary folder. */
 export async function launchChromium(): Promise<Browser> {
-  const profile = await mkdtemp(join(tmpdir(), 'tessera-e2e-'));
+  const profile = await mkdtemp(join(tmpdir(), 'tessera-chromium-'));
   try {
     const context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
