@@ -11,7 +11,7 @@ export interface PageOptions {
 
 let client: TokenClient;
 
-/** The client's IndexedDB database, opened as any script on the page could. */
+/** The client's IndexedDB database, opened the way every script on the page could. */
 function openTesseraDb(): Promise<IDBDatabase> {
   return new Promise((resolve, reject) => {
     const request = indexedDB.open('tessera');

@@ -155,7 +155,7 @@ export class Issuer {
   /** The password grant, or the reference JWE service's JSON variant when `apiKey` is given. */
   password({ username, password, scope = this.#o.scope, apiKey }: PasswordCredentials): Promise<TokenAnswer> {
     if (apiKey === undefined) return this.grant('password', { username, password, scope });
-    // That service's /token takes JSON, not the RFC 6749 form; its answer (token_type "JWE") is processed as any other.
+    // That service's /token takes JSON, not the RFC 6749 form; its answer (token_type "JWE") is processed like every other.
     return this.token((as) => {
       const endpoint = as.token_endpoint;
       if (endpoint === undefined || !(endpoint.startsWith('https:') || (this.#o.allowInsecure && endpoint.startsWith('http:')))) {
