@@ -1,6 +1,5 @@
 // Core's attack tokens, sent over HTTP through both adapters: every one is a 401 with the right code and an RFC 6750
 // challenge — none a 500, none a pass.
-import { createServer, type Server } from 'node:http';
 import Router from '@koa/router';
 import { authenticate as expressAuthenticate, errorHandler } from '@tessera/express';
 import { authenticate as koaAuthenticate } from '@tessera/koa';
@@ -9,10 +8,9 @@ import express from 'express';
 import Koa from 'koa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUDIENCE, ISSUER, attackKeys, attackTokens } from './attack-tokens.js';
-import { call, close, listen } from './support.js';
+import { type BothAdapters, call, close, serveBoth } from './support.js';
 
-const servers: Server[] = [];
-const bases: Record<string, string> = {};
+let both: BothAdapters;
 let tokens: [string, string, string][] = [];
 let good = '';
 
@@ -32,25 +30,21 @@ beforeAll(async () => {
   const app = express();
   app.get('/r', expressAuthenticate(verifier), (_req, res) => { res.json({ ok: true }); });
   app.use(errorHandler());
-  for (const [name, handler] of [['koa', koa.callback()], ['express', app]] as const) {
-    const server = createServer(handler);
-    servers.push(server);
-    bases[name] = await listen(server);
-  }
+  both = await serveBoth(koa.callback(), app);
 });
 afterAll(async () => {
-  await Promise.all(servers.map(close));
+  await both.close();
 });
 
-describe.each(['koa', 'express'])('attack tokens through @tessera/%s', (adapter) => {
+describe.each(['koa', 'express'] as const)('attack tokens through @tessera/%s', (adapter) => {
   it('accepts the legitimate token (the attacks are refused for what they are)', async () => {
-    expect((await call(`${bases[adapter]}/r`, { headers: { authorization: `Bearer ${good}` } })).status).toBe(200);
+    expect((await call(`${both.bases[adapter]}/r`, { headers: { authorization: `Bearer ${good}` } })).status).toBe(200);
   });
 
   it('answers every attack 401 with its code and an invalid_token challenge, never a 500', async () => {
     const answers = [];
     for (const [name, token, code] of tokens) {
-      const res = await call(`${bases[adapter]}/r`, { headers: { authorization: `Bearer ${token}` } });
+      const res = await call(`${both.bases[adapter]}/r`, { headers: { authorization: `Bearer ${token}` } });
       answers.push({ name, status: res.status, code: res.json?.code, challenge: res.headers.get('www-authenticate')?.split(',')[1]?.trim() });
       expect({ name, code: res.json?.code }).toEqual({ name, code });
     }

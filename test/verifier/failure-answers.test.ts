@@ -1,6 +1,5 @@
 // Every failure answer, through both adapters over HTTP: status, WWW-Authenticate (exact), Retry-After / DPoP-Nonce,
 // and the JSON body's stable code.
-import { createServer, type Server } from 'node:http';
 import Router from '@koa/router';
 import { MemoryTokenStore, importSecret, signJwt, type JwtClaims } from '@tessera/core';
 import { authenticate as expressAuthenticate, errorHandler, requireClaims as expressClaims, requireScopes as expressScopes } from '@tessera/express';
@@ -11,7 +10,7 @@ import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import Koa from 'koa';
 import { HttpResponse, http } from 'msw';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, close, listen, mockUpstreams } from './support.js';
+import { type BothAdapters, call, close, mockUpstreams, serveBoth } from './support.js';
 
 const SECRET = 'a-secret-of-at-least-32-bytes-for-HS256!';
 const upstream = mockUpstreams(
@@ -20,8 +19,7 @@ const upstream = mockUpstreams(
 );
 const store = new MemoryTokenStore();
 const closedStore = new MemoryTokenStore();
-const servers: Server[] = [];
-const bases: Record<string, string> = {};
+let both: BothAdapters;
 const tokens: Record<string, string> = {};
 
 interface Scenario {
@@ -100,21 +98,17 @@ beforeAll(async () => {
   });
   koa.use(router.routes());
   app.use(errorHandler());
-  for (const [name, handler] of [['koa', koa.callback()], ['express', app]] as const) {
-    const server = createServer(handler);
-    servers.push(server);
-    bases[name] = await listen(server);
-  }
+  both = await serveBoth(koa.callback(), app);
 });
 afterAll(async () => {
   upstream.close();
-  await Promise.all(servers.map(close));
+  await both.close();
   await store.close();
 });
 
-describe.each(['koa', 'express'])('failure answers through @tessera/%s', (adapter) => {
+describe.each(['koa', 'express'] as const)('failure answers through @tessera/%s', (adapter) => {
   it.each(scenarios.map((s, i) => [s.name, s, i] as const))('%s', async (_name, s, i) => {
-    const url = `${bases[adapter]}/s${i}`;
+    const url = `${both.bases[adapter]}/s${i}`;
     for (let n = 0; n < (s.warm ?? 0); n++) await call(url, { headers: await s.headers(url) });
     const res = await call(url, { headers: await s.headers(url) });
     expect(res.status).toBe(s.status);

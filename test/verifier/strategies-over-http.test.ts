@@ -1,7 +1,6 @@
 // Every strategy through both adapters over real HTTP, upstreams mocked with msw: JWKS rotation, verify-token,
 // introspection, opaque look-up, DPoP (the proof's htu is the URL the client called, as the adapter rebuilds it),
 // upstream failures, and 100 concurrent requests with one new token making exactly one upstream call.
-import { createServer, type Server } from 'node:http';
 import Router from '@koa/router';
 import { MemoryTokenStore, generateKeyPair, signJwt, tokenFingerprint, type GeneratedKeyPair, type JwtClaims } from '@tessera/core';
 import { authenticate as expressAuthenticate, errorHandler } from '@tessera/express';
@@ -12,7 +11,7 @@ import { SignJWT, calculateJwkThumbprint, exportJWK, generateKeyPair as joseKeyP
 import Koa from 'koa';
 import { HttpResponse, delay, http } from 'msw';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, close, listen, mockUpstreams } from './support.js';
+import { type BothAdapters, call, close, mockUpstreams, serveBoth } from './support.js';
 
 const JWKS = 'https://issuer.example/jwks';
 const VERIFY = 'https://jm.example/api/system/verify-token';
@@ -41,8 +40,7 @@ const upstream = mockUpstreams(
 );
 
 const store = new MemoryTokenStore();
-const servers: Server[] = [];
-const bases: Record<string, string> = {};
+let both: BothAdapters;
 let k1: GeneratedKeyPair;
 let k2: GeneratedKeyPair;
 
@@ -69,22 +67,18 @@ beforeAll(async () => {
   }
   koa.use(router.routes());
   app.use(errorHandler());
-  for (const [name, handler] of [['koa', koa.callback()], ['express', app]] as const) {
-    const server = createServer(handler);
-    servers.push(server);
-    bases[name] = await listen(server);
-  }
+  both = await serveBoth(koa.callback(), app);
 });
 afterAll(async () => {
   upstream.close();
-  await Promise.all(servers.map(close));
+  await both.close();
   await store.close();
 });
 
 const sign = (pair: GeneratedKeyPair, claims: JwtClaims = {}) => signJwt(claims, pair.privateKey, { subject: 'jwks-user', expiresIn: 600, kid: pair.kid });
 
-describe.each(['koa', 'express'])('through @tessera/%s', (adapter) => {
-  const url = (path: string) => `${bases[adapter]}${path}`;
+describe.each(['koa', 'express'] as const)('through @tessera/%s', (adapter) => {
+  const url = (path: string) => `${both.bases[adapter]}${path}`;
 
   it('local over a remote JWKS: an unknown kid after rotation makes exactly one refetch', async () => {
     published = [k1.publicJwk];

@@ -3,7 +3,7 @@
  * msw server for the upstreams (JWKS, introspection, verify-token) that refuses any unmocked request except those
  * to the app servers under test on 127.0.0.1.
  */
-import type { Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RequestHandler } from 'msw';
 import { setupServer } from 'msw/node';
@@ -22,6 +22,24 @@ export async function listen(server: Server): Promise<string> {
 export async function close(server: Server): Promise<void> {
   server.closeAllConnections?.();
   await new Promise<void>((resolve) => server.close(() => resolve()));
+}
+
+/** The Koa and the Express app of a suite, each listening on its own free port. */
+export interface BothAdapters {
+  /** Base URL per adapter. */
+  readonly bases: Readonly<Record<'koa' | 'express', string>>;
+  /** Closes both servers. */
+  close(): Promise<void>;
+}
+
+/**
+ * Serves the same routes through both adapters: `koa` is a Koa app's `callback()`, `express` an Express app.
+ * @returns the base URLs and a closer
+ */
+export async function serveBoth(koa: RequestListener, express: RequestListener): Promise<BothAdapters> {
+  const servers = { koa: createServer(koa), express: createServer(express) };
+  const bases = { koa: await listen(servers.koa), express: await listen(servers.express) };
+  return { bases, close: async () => void (await Promise.all([close(servers.koa), close(servers.express)])) };
 }
 
 /** An answer as a test reads it. */
