@@ -2,10 +2,34 @@ import {
   createVerifier,
   type AuthCheck,
   type AuthenticateOptions,
+  type RequestLike,
   type Verifier,
   type VerifierOptions,
 } from '@tessera/verifier';
 import type { ExpressRequestLike, Next } from './types.js';
+
+/**
+ * The request as the verifier reads it. `url` is a prototype getter because only DPoP reads it, so Bearer requests
+ * never build it (and no per-request closure is made).
+ */
+class ExpressRequest implements RequestLike {
+  readonly method: string;
+  readonly headers: ExpressRequestLike['headers'];
+  readonly cookies: ExpressRequestLike['cookies'];
+  readonly #req: ExpressRequestLike;
+
+  constructor(req: ExpressRequestLike) {
+    this.#req = req;
+    this.method = req.method;
+    this.headers = req.headers;
+    this.cookies = req.cookies;
+  }
+
+  get url(): string {
+    const req = this.#req;
+    return `${req.protocol}://${req.get('host') ?? 'localhost'}${req.originalUrl}`;
+  }
+}
 
 function isVerifier(value: Verifier | VerifierOptions): value is Verifier {
   return typeof (value as Verifier).authenticate === 'function' && typeof (value as Verifier).verify === 'function';
@@ -27,11 +51,7 @@ export function authenticate(verifier: Verifier | VerifierOptions, options: Auth
   const resolved = isVerifier(verifier) ? verifier : createVerifier(verifier);
   return function tesseraAuthenticate(req: ExpressRequestLike, _res: unknown, next: Next): void {
     resolved
-      .authenticate(
-        // `url` is a getter: only DPoP reads it, so Bearer requests skip building it.
-        { method: req.method, get url() { return `${req.protocol}://${req.get('host') ?? 'localhost'}${req.originalUrl}`; }, headers: req.headers, cookies: req.cookies },
-        options,
-      )
+      .authenticate(new ExpressRequest(req), options)
       .then(
         (auth) => {
           if (auth !== undefined) req.auth = auth;

@@ -4,6 +4,7 @@ import {
   isAuthError,
   type AuthenticateOptions,
   type AuthResult,
+  type RequestLike,
   type Verifier,
   type VerifierOptions,
 } from '@tessera/verifier';
@@ -74,8 +75,7 @@ export function authenticate<State extends AuthState = AuthState>(
   return async function tesseraAuthenticate(ctx, next) {
     let auth: AuthResult | undefined;
     try {
-      // `url` is a getter: only DPoP reads it, so Bearer requests skip building it.
-      auth = await resolved.authenticate({ method: ctx.method, get url() { return ctx.href; }, headers: ctx.headers }, route);
+      auth = await resolved.authenticate(new KoaRequest(ctx), route);
     } catch (err) {
       answerError(ctx, err, rethrow);
       return;
@@ -83,4 +83,24 @@ export function authenticate<State extends AuthState = AuthState>(
     if (auth !== undefined) ctx.state.auth = auth;
     await next();
   };
+}
+
+/**
+ * The request as the verifier reads it. Method and headers come straight from Node's request; `url` is a prototype
+ * getter because only DPoP reads it, so Bearer requests never build it (and no per-request closure is made).
+ */
+class KoaRequest implements RequestLike {
+  readonly method: string;
+  readonly headers: RequestLike['headers'];
+  readonly #ctx: ParameterizedContext;
+
+  constructor(ctx: ParameterizedContext) {
+    this.#ctx = ctx;
+    this.method = ctx.method;
+    this.headers = ctx.req.headers;
+  }
+
+  get url(): string {
+    return this.#ctx.href;
+  }
 }

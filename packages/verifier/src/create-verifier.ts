@@ -50,7 +50,7 @@ function positiveInt(value: unknown, fallback: number, name: string): number {
 /**
  * Builds a framework-neutral request authenticator: extraction (`Authorization: Bearer|DPoP`, a configured header,
  * a cookie), strategies (local JWS/JWE verification, remote verify-token or RFC 7662 introspection, opaque look-up)
- * chosen by route or token shape, a verified-claims cache keyed by `tokenFingerprint` (memory, optionally the
+ * chosen by route or token shape, a verified-claims cache (memory keyed by the token, optionally the
  * store), revocation and session checks, DPoP (RFC 9449), rate limiting, RFC 6750 answers and hooks.
  *
  * @param options - see {@link VerifierOptions}; validated and frozen here
@@ -126,7 +126,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
   const subscription = store !== undefined && cache !== undefined
     ? store.subscribeRevocations((event) => {
         if (event.type === 'jti' || event.type === 'session') cache.deleteJti(event.jti);
-        else if (event.type === 'opaque') cache.delete(event.hash);
+        else if (event.type === 'opaque') cache.deleteFingerprint(event.hash);
       }).catch(() => undefined)
     : undefined;
   const ready = Promise.all(ordered.map((s) => s.ready())).then(() => undefined);
@@ -165,31 +165,28 @@ export function createVerifier(options: VerifierOptions): Verifier {
     if (entry === undefined || entry.strategy !== strategy.name || typeof entry.claims !== 'object' || typeof entry.until !== 'number') return undefined;
     if (entry.until <= nowMs()) return undefined;
     const result = buildResult(strategy.name, token, entry.claims, entry.header, entry.subject);
-    cache?.set(fingerprint, result, entry.until);
+    cache?.set(token, fingerprint, result, entry.until);
     return result;
   }
 
   /**
-   * Judges a token: the answer itself on a cache hit without store checks (no promise on the hot path), a promise
-   * otherwise. Throws (or rejects) TesseraErrors.
+   * Judges a token: the answer itself on a memory-cache hit without store checks (no hashing, no promise on the hot
+   * path), a promise otherwise. Throws (or rejects) TesseraErrors.
    */
   function judge(token: string, wanted: StrategyName | undefined, outcome: Outcome): AuthResult | Promise<AuthResult> {
     if (typeof token !== 'string' || token.length === 0) throw new InvalidTokenError('the token is empty');
     if (token.length > maxTokenSize) throw new TokenFormatError(`token is larger than ${maxTokenSize} bytes`, 'token_too_large');
-    const hashed = sha256Base64url(token);
-    if (typeof hashed !== 'string') return hashed.then((fingerprint) => judgeByFingerprint(token, fingerprint, wanted, outcome));
-    return judgeByFingerprint(token, hashed, wanted, outcome);
-  }
-
-  function judgeByFingerprint(token: string, fingerprint: string, wanted: StrategyName | undefined, outcome: Outcome): AuthResult | Promise<AuthResult> {
-    const hit = cache?.get(fingerprint);
+    const hit = cache?.get(token);
     if (hit !== undefined && (wanted === undefined || hit.strategy === wanted)) {
       outcome.cacheHit = true;
       outcome.strategy = hit.strategy;
       outcome.issuer = hit.issuer;
       return revocation === undefined && session === undefined ? hit : afterChecks(hit);
     }
-    return judgeMiss(token, fingerprint, wanted, outcome);
+    const hashed = sha256Base64url(token);
+    return typeof hashed === 'string'
+      ? judgeMiss(token, hashed, wanted, outcome)
+      : hashed.then((fingerprint) => judgeMiss(token, fingerprint, wanted, outcome));
   }
 
   async function judgeMiss(token: string, fingerprint: string, wanted: StrategyName | undefined, outcome: Outcome): Promise<AuthResult> {
@@ -205,7 +202,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
     const { result, cacheUntil } = await strategy.verify(token, fingerprint, shape);
     outcome.issuer = result.issuer;
     if (cache !== undefined) {
-      cache.set(fingerprint, result, cacheUntil);
+      cache.set(token, fingerprint, result, cacheUntil);
       const ttl = (cacheUntil - nowMs()) / 1000;
       if (l2 !== undefined && strategy.name !== 'opaque' && ttl >= 1) {
         const entry = { strategy: strategy.name, claims: result.claims, header: result.header, subject: result.subject, until: cacheUntil };

@@ -1,6 +1,7 @@
 import { MemoryTokenStore, signJwt, tokenFingerprint } from '@tessera/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createVerifier, type SuccessEvent } from '../src/index.js';
+import { createVerifier, type AuthResult, type SuccessEvent } from '../src/index.js';
+import { ClaimsCache } from '../src/lib/claims-cache.js';
 import { sha256Base64url } from '../src/lib/sha256.js';
 import { ISSUER, SECRET, expectAuthError, hmacKey, mintToken } from './helpers.js';
 
@@ -82,7 +83,35 @@ describe('revocation and sessions', () => {
     await verifier.close();
   });
 
-  it('evicts cached tokens at once when the store publishes a revocation (jti → fingerprint index)', async () => {
+  it('keeps its revocation indexes exact when the LRU evicts (no stale eviction of a later entry, no leak)', () => {
+    const result = (jti: string) => ({ strategy: 'local', claims: { jti } }) as unknown as AuthResult;
+    const cache = new ClaimsCache(2, () => 0, true);
+    cache.set('token-a', 'fp-a', result('j'), 10);
+    cache.set('token-b', 'fp-b', result('j'), 10);
+    cache.set('token-c', 'fp-c', result('k'), 10); // evicts token-a
+    expect(cache.get('token-a')).toBeUndefined();
+    cache.deleteFingerprint('fp-a'); // names an evicted token: nothing else goes
+    expect([cache.get('token-b'), cache.get('token-c')].every((r) => r !== undefined)).toBe(true);
+    cache.deleteJti('j');
+    expect(cache.get('token-b')).toBeUndefined();
+    expect(cache.get('token-c')).toBeDefined();
+    cache.deleteFingerprint('fp-c');
+    expect(cache.size).toBe(0);
+  });
+
+  it('never serves an entry at or past its expiry, and stores none already expired', () => {
+    let now = 0;
+    const cache = new ClaimsCache(10, () => now, false);
+    const result = { strategy: 'local', claims: {} } as unknown as AuthResult;
+    cache.set('t', 'fp', result, 5);
+    cache.set('old', 'fp-old', result, 0);
+    expect(cache.get('t')).toBe(result);
+    expect(cache.get('old')).toBeUndefined();
+    now = 5;
+    expect(cache.get('t')).toBeUndefined();
+  });
+
+  it('evicts cached tokens at once when the store publishes a revocation (jti → token index)', async () => {
     const store = newStore();
     const events: SuccessEvent[] = [];
     const verifier = createVerifier({ local: { secret: SECRET }, store, onSuccess: (e) => events.push(e) });

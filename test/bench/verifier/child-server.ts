@@ -12,9 +12,13 @@ export interface ChildServer {
 const script = fileURLToPath(new URL('./server.ts', import.meta.url));
 const tsconfig = fileURLToPath(new URL('./child-tsconfig.json', import.meta.url));
 
-/** Starts `server.ts <variant>` in a child process and waits for its port; `stop()` ends it by its PID. */
-export function startServer(variant: string, config: object): Promise<ChildServer> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', script, variant], {
+/**
+ * Starts `server.ts <variant>` in a child process and waits for its port; `stop()` ends it by its PID.
+ * @param prefix - a command to run it under (`taskset -c 1`), or none
+ */
+export function startServer(variant: string, config: object, prefix: readonly string[] = []): Promise<ChildServer> {
+  const argv = [...prefix, process.execPath, '--import', 'tsx', script, variant];
+  const child: ChildProcess = spawn(argv[0] as string, argv.slice(1), {
     env: { ...process.env, BENCH_CONFIG: JSON.stringify(config), NODE_ENV: 'production', TSX_TSCONFIG_PATH: tsconfig },
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });

@@ -44,3 +44,41 @@ export async function load(
   if (measured.non2xx > 0) throw new Error(`${url}: ${measured.non2xx} requests failed`);
   return { requestsPerSecond: measured.requestsPerSecond, perCpuSecond: measured.total / cpu, p99Ms: measured.p99Ms, non2xx: 0 };
 }
+
+/** What {@link pairedRatio} measured. */
+export interface Paired {
+  /** Median over the pairs of (row's requests per server CPU-second) / (limit's). */
+  median: number;
+  pairs: number;
+}
+
+/**
+ * The cost of authentication as one number that background load barely moves: the limit server and the row's server
+ * run side by side and take turns under the same load (same request, same `Authorization` header), `pairs` times,
+ * 1.5 s each; each turn's ratio compares two runs a second apart, and the median of those ratios is kept.
+ */
+export async function pairedRatio(
+  limit: { url: string; cpuSeconds: () => Promise<number> },
+  row: { url: string; cpuSeconds: () => Promise<number> },
+  token: string,
+  pairs: number,
+): Promise<Paired> {
+  const once = async (server: typeof limit, duration: number): Promise<number> => {
+    const before = await server.cpuSeconds();
+    const result = await autocannon({ url: server.url, connections: CONNECTIONS, duration, headers: { authorization: `Bearer ${token}` } });
+    const cpu = (await server.cpuSeconds()) - before;
+    if (result.non2xx + result.errors + result.timeouts > 0) throw new Error(`${server.url}: requests failed`);
+    return result.requests.total / cpu;
+  };
+  await once(limit, 1);
+  await once(row, 1);
+  const ratios: number[] = [];
+  for (let i = 0; i < pairs; i++) {
+    const base = await once(limit, 1.5);
+    ratios.push((await once(row, 1.5)) / base);
+  }
+  ratios.sort((a, b) => a - b);
+  const mid = ratios.length >> 1;
+  const median = ratios.length % 2 === 1 ? (ratios[mid] as number) : ((ratios[mid - 1] as number) + (ratios[mid] as number)) / 2;
+  return { median, pairs };
+}

@@ -1,0 +1,37 @@
+import { execFileSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+
+/**
+ * Keeps the load generator and the server under test off each other's core: this process (autocannon) on CPU 0,
+ * each server on CPU 1. On a 2-core machine, without it the two fight for both cores and a row's req/s swings with
+ * the scheduler. Needs `taskset` (util-linux) and two cores; otherwise nothing is pinned and `serverPrefix` is empty.
+ */
+export interface CpuPinning {
+  /** Prepended to a server's command line (`taskset -c 1`), or empty. */
+  serverPrefix: string[];
+  /** What the bench header says about it. */
+  description: string;
+  /** Gives this process its cores back. */
+  release(): void;
+}
+
+function taskset(args: string[]): boolean {
+  try {
+    execFileSync('taskset', args, { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function pinCpus(): CpuPinning {
+  const cpus = availableParallelism();
+  if (cpus < 2 || !taskset(['-acp', '0', String(process.pid)])) {
+    return { serverPrefix: [], description: 'not pinned (needs taskset and 2 cores)', release: () => undefined };
+  }
+  return {
+    serverPrefix: ['taskset', '-c', '1'],
+    description: 'load generator on CPU 0, server on CPU 1',
+    release: () => void taskset(['-acp', `0-${cpus - 1}`, String(process.pid)]),
+  };
+}
