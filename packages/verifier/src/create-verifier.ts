@@ -9,7 +9,7 @@ import {
 } from '@tessera/core';
 import { createDpopBinding } from './dpop/dpop-binding.js';
 import { DpopError, InvalidRequestError, InvalidTokenError } from './errors.js';
-import { extractToken, type ExtractOptions } from './extract-token.js';
+import { assertTokenSyntax, findToken, isB64Token, type ExtractOptions } from './extract-token.js';
 import { buildResult } from './lib/build-result.js';
 import { withChallenge, type ChallengeContext } from './lib/challenge.js';
 import { ClaimsCache } from './lib/claims-cache.js';
@@ -165,8 +165,30 @@ export function createVerifier(options: VerifierOptions): Verifier {
     if (entry === undefined || entry.strategy !== strategy.name || typeof entry.claims !== 'object' || typeof entry.until !== 'number') return undefined;
     if (entry.until <= nowMs()) return undefined;
     const result = buildResult(strategy.name, token, entry.claims, entry.header, entry.subject);
-    cache?.set(token, fingerprint, result, entry.until);
+    remember(token, fingerprint, result, entry.until);
     return result;
+  }
+
+  /** The memory cache's verdict for `token`, when it holds one for the wanted strategy. */
+  function cached(token: string, wanted: StrategyName | undefined): AuthResult | undefined {
+    const hit = cache?.get(token);
+    return hit !== undefined && (wanted === undefined || hit.strategy === wanted) ? hit : undefined;
+  }
+
+  /** A cache hit's answer: itself without store checks (no promise on the hot path), else after them. */
+  function fromCache(hit: AuthResult, outcome: Outcome): AuthResult | Promise<AuthResult> {
+    outcome.cacheHit = true;
+    outcome.strategy = hit.strategy;
+    outcome.issuer = hit.issuer;
+    return revocation === undefined && session === undefined ? hit : afterChecks(hit);
+  }
+
+  /** Judges a token past the memory cache: its fingerprint, then the store level or a strategy. */
+  function judgeUncached(token: string, wanted: StrategyName | undefined, outcome: Outcome): Promise<AuthResult> {
+    const hashed = sha256Base64url(token);
+    return typeof hashed === 'string'
+      ? judgeMiss(token, hashed, wanted, outcome)
+      : hashed.then((fingerprint) => judgeMiss(token, fingerprint, wanted, outcome));
   }
 
   /**
@@ -176,17 +198,13 @@ export function createVerifier(options: VerifierOptions): Verifier {
   function judge(token: string, wanted: StrategyName | undefined, outcome: Outcome): AuthResult | Promise<AuthResult> {
     if (typeof token !== 'string' || token.length === 0) throw new InvalidTokenError('the token is empty');
     if (token.length > maxTokenSize) throw new TokenFormatError(`token is larger than ${maxTokenSize} bytes`, 'token_too_large');
-    const hit = cache?.get(token);
-    if (hit !== undefined && (wanted === undefined || hit.strategy === wanted)) {
-      outcome.cacheHit = true;
-      outcome.strategy = hit.strategy;
-      outcome.issuer = hit.issuer;
-      return revocation === undefined && session === undefined ? hit : afterChecks(hit);
-    }
-    const hashed = sha256Base64url(token);
-    return typeof hashed === 'string'
-      ? judgeMiss(token, hashed, wanted, outcome)
-      : hashed.then((fingerprint) => judgeMiss(token, fingerprint, wanted, outcome));
+    const hit = cached(token, wanted);
+    return hit !== undefined ? fromCache(hit, outcome) : judgeUncached(token, wanted, outcome);
+  }
+
+  /** Caches a verdict; only b64token-shaped tokens, so a hit in `authenticate` needs no syntax check. */
+  function remember(token: string, fingerprint: string, result: AuthResult, until: number): void {
+    if (cache !== undefined && isB64Token(token)) cache.set(token, fingerprint, result, until);
   }
 
   async function judgeMiss(token: string, fingerprint: string, wanted: StrategyName | undefined, outcome: Outcome): Promise<AuthResult> {
@@ -202,7 +220,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
     const { result, cacheUntil } = await strategy.verify(token, fingerprint, shape);
     outcome.issuer = result.issuer;
     if (cache !== undefined) {
-      cache.set(token, fingerprint, result, cacheUntil);
+      remember(token, fingerprint, result, cacheUntil);
       const ttl = (cacheUntil - nowMs()) / 1000;
       if (l2 !== undefined && strategy.name !== 'opaque' && ttl >= 1) {
         const entry = { strategy: strategy.name, claims: result.claims, header: result.header, subject: result.subject, until: cacheUntil };
@@ -271,15 +289,18 @@ export function createVerifier(options: VerifierOptions): Verifier {
       const mode = route?.dpop ?? defaultMode;
       let scheme: 'Bearer' | 'DPoP' | undefined;
       try {
-        const found = extractToken(request, extract, maxTokenSize);
+        const found = findToken(request, extract, maxTokenSize);
         if (found === undefined) {
           if (route?.credentialsRequired ?? credentialsRequired) throw new InvalidTokenError('no access token was sent', 'missing_token');
           return undefined;
         }
+        // Only verified b64token-shaped tokens are cached, so a hit skips the syntax check (a scan of the token).
+        const hit = cached(found.token, route?.strategy);
+        if (hit === undefined) assertTokenSyntax(found);
         scheme = found.scheme;
         if (scheme === 'DPoP' && mode === 'bearer') throw new InvalidRequestError('this resource accepts only Bearer tokens');
         if (scheme === 'Bearer' && mode === 'dpop') throw new DpopError('this resource requires a DPoP-bound token and proof', 'dpop_required');
-        const judged = judge(found.token, route?.strategy, outcome);
+        const judged = hit !== undefined ? fromCache(hit, outcome) : judgeUncached(found.token, route?.strategy, outcome);
         let result = judged instanceof Promise ? await judged : judged;
         const bound = dpop.check(request, scheme, found.token, result);
         result = bound instanceof Promise ? await bound : bound;

@@ -38,9 +38,37 @@ function single(value: string | readonly string[] | undefined, name: string): st
   return value;
 }
 
-function place(found: ExtractedToken | undefined, next: ExtractedToken, maxTokenSize: number): ExtractedToken {
-  if (found !== undefined) throw new InvalidRequestError(`a token was sent in more than one place (${found.source} and ${next.source})`);
-  if (next.token.length > maxTokenSize) throw new TokenFormatError(`token is larger than ${maxTokenSize} bytes`, 'token_too_large');
+/** A token found where it sits, its RFC 6750 syntax not yet checked (the verifier checks it on a cache miss only). */
+export interface FoundToken extends ExtractedToken {
+  /** Where it was found, for the error message: `the Authorization header`, `the X-Token header`, `the sid cookie`. */
+  where: string;
+}
+
+/**
+ * Whether `token` has the RFC 6750 §2.1 b64token syntax. The verifier caches only such tokens, so a cache hit never
+ * needs the check.
+ */
+export function isB64Token(token: string): boolean {
+  return B64TOKEN.test(token);
+}
+
+/** @throws {InvalidRequestError} `invalid_request` naming where the token was, when it is not a b64token */
+export function assertTokenSyntax(found: FoundToken): void {
+  if (!B64TOKEN.test(found.token)) throw new InvalidRequestError(`${found.where} is malformed`);
+}
+
+// A second place or an oversized token is refused after the syntax of what was found so far: the same answer,
+// whichever check runs first.
+function place(found: FoundToken | undefined, next: FoundToken, maxTokenSize: number): FoundToken {
+  if (found !== undefined) {
+    assertTokenSyntax(found);
+    assertTokenSyntax(next);
+    throw new InvalidRequestError(`a token was sent in more than one place (${found.source} and ${next.source})`);
+  }
+  if (next.token.length > maxTokenSize) {
+    assertTokenSyntax(next);
+    throw new TokenFormatError(`token is larger than ${maxTokenSize} bytes`, 'token_too_large');
+  }
   return next;
 }
 
@@ -51,13 +79,11 @@ function isScheme(value: string, scheme: string, end: number): boolean {
   return true;
 }
 
-/** The token after the scheme's space(s), checked against the RFC 6750 b64token syntax. */
-function tokenAfter(value: string, space: number, where: string): string {
+/** The token after the scheme's space(s). */
+function tokenAfter(value: string, space: number): string {
   let start = space + 1;
   while (value.charCodeAt(start) === 32) start++;
-  const token = value.slice(start);
-  if (!B64TOKEN.test(token)) throw new InvalidRequestError(`the ${where} header is malformed`);
-  return token;
+  return value.slice(start);
 }
 
 /**
@@ -75,8 +101,21 @@ function tokenAfter(value: string, space: number, where: string): string {
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-2
  */
 export function extractToken(request: RequestLike, options: ExtractOptions, maxTokenSize = 8192): ExtractedToken | undefined {
+  const found = findToken(request, options, maxTokenSize);
+  if (found === undefined) return undefined;
+  assertTokenSyntax(found);
+  return { token: found.token, scheme: found.scheme, source: found.source };
+}
+
+/**
+ * {@link extractToken} without the b64token check of the token itself, which the caller makes with
+ * {@link assertTokenSyntax} (the verifier: on a cache miss only). Every other refusal, and the order of refusals,
+ * is `extractToken`'s.
+ * @internal
+ */
+export function findToken(request: RequestLike, options: ExtractOptions, maxTokenSize: number): FoundToken | undefined {
   const headers = request.headers;
-  let found: ExtractedToken | undefined;
+  let found: FoundToken | undefined;
 
   if (options.authorization !== false) {
     const value = single(readHeader(headers, 'authorization'), 'Authorization');
@@ -86,7 +125,7 @@ export function extractToken(request: RequestLike, options: ExtractOptions, maxT
       const scheme = isScheme(value, 'bearer', end) ? 'Bearer' : isScheme(value, 'dpop', end) ? 'DPoP' : undefined;
       if (scheme !== undefined) {
         if (space < 0) throw new InvalidRequestError('the Authorization header is malformed');
-        found = place(found, { token: tokenAfter(value, space, 'Authorization'), scheme, source: 'authorization' }, maxTokenSize);
+        found = place(found, { token: tokenAfter(value, space), scheme, source: 'authorization', where: 'the Authorization header' }, maxTokenSize);
       }
     }
   }
@@ -95,9 +134,8 @@ export function extractToken(request: RequestLike, options: ExtractOptions, maxT
     if (value !== undefined && value !== '') {
       const space = value.indexOf(' ');
       if (space >= 0 && !isScheme(value, 'bearer', space)) throw new InvalidRequestError(`the ${options.header} header is malformed`);
-      const token = space < 0 ? value : tokenAfter(value, space, options.header);
-      if (!B64TOKEN.test(token)) throw new InvalidRequestError(`the ${options.header} header is malformed`);
-      found = place(found, { token, scheme: 'Bearer', source: 'header' }, maxTokenSize);
+      const token = space < 0 ? value : tokenAfter(value, space);
+      found = place(found, { token, scheme: 'Bearer', source: 'header', where: `the ${options.header} header` }, maxTokenSize);
     }
   }
   if (options.cookie !== undefined) {
@@ -112,8 +150,7 @@ export function extractToken(request: RequestLike, options: ExtractOptions, maxT
       }
     }
     if (value !== undefined && value !== '') {
-      if (!B64TOKEN.test(value)) throw new InvalidRequestError(`the ${options.cookie} cookie is malformed`);
-      found = place(found, { token: value, scheme: 'Bearer', source: 'cookie' }, maxTokenSize);
+      found = place(found, { token: value, scheme: 'Bearer', source: 'cookie', where: `the ${options.cookie} cookie` }, maxTokenSize);
     }
   }
   return found;

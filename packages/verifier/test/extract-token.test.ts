@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { extractToken } from '../src/index.js';
-import { expectAuthError } from './helpers.js';
+import { createVerifier, extractToken } from '../src/index.js';
+import { SECRET, expectAuthError, hmacKey, mintToken } from './helpers.js';
 
 const get = (headers: Record<string, string | string[]>, cookies?: Record<string, string>) => ({ method: 'GET', url: '/', headers, ...(cookies ? { cookies } : {}) });
 const all = { authorization: true, header: 'x-system-authorization', cookie: 'access_token' };
@@ -55,5 +55,29 @@ describe('extractToken', () => {
 
   it('refuses a token larger than the cap before anything reads it (token_too_large)', async () => {
     await expectAuthError(Promise.resolve().then(() => extractToken(get({ authorization: `Bearer ${'a'.repeat(9000)}` }), all)), 'token_too_large', 'token is larger than 8192 bytes');
+  });
+
+  it.each([
+    ['malformed and too large', { authorization: `Bearer ${'a"'.repeat(5000)}` }, 'invalid_request', 'the Authorization header is malformed'],
+    ['malformed, then a second place', { authorization: 'Bearer a"b', cookie: 'access_token=c' }, 'invalid_request', 'the Authorization header is malformed'],
+    ['a second place that is malformed', { authorization: 'Bearer a', cookie: 'access_token=c"d' }, 'invalid_request', 'the access_token cookie is malformed'],
+    ['a malformed configured header', { 'x-system-authorization': 'a b"c' }, 'invalid_request', 'the x-system-authorization header is malformed'],
+  ])('answers in a fixed order of checks: %s', async (_case, headers, code, message) => {
+    await expectAuthError(Promise.resolve().then(() => extractToken(get(headers), all)), code, message);
+  });
+});
+
+describe('the verifier checks token syntax on a cache miss only, with extractToken\'s answers', () => {
+  it('a cached token is served; the same token next to another place, or with a bad character added, is still refused', async () => {
+    const verifier = createVerifier({ local: { secret: SECRET }, extract: { cookie: 'access_token' } });
+    const token = await mintToken(await hmacKey());
+    const auth = (headers: Record<string, string>) => verifier.authenticate(get(headers));
+    const first = await auth({ authorization: `Bearer ${token}` });
+    expect(await auth({ authorization: `Bearer ${token}` })).toBe(first);
+    await expectAuthError(auth({ authorization: `Bearer ${token}`, cookie: `access_token=${token}` }), 'invalid_request', 'a token was sent in more than one place (authorization and cookie)');
+    await expectAuthError(auth({ authorization: `Bearer ${token}"` }), 'invalid_request', 'the Authorization header is malformed');
+    await expectAuthError(auth({ cookie: `access_token=${token}!` }), 'invalid_request', 'the access_token cookie is malformed');
+    await expectAuthError(auth({ authorization: `Bearer ${'a"'.repeat(5000)}` }), 'invalid_request', 'the Authorization header is malformed');
+    await verifier.close();
   });
 });

@@ -44,6 +44,15 @@ describe('opaque strategy', () => {
     expect(events.map((e) => e.cacheHit)).toEqual([false, true]);
   });
 
+  it('a token verify() accepts but a request may not carry (not a b64token) is never served to a request from the cache', async () => {
+    const token = 'opaque!token!1234567890';
+    await put(token);
+    await verifier.verify(token);
+    await verifier.verify(token);
+    expect(events.map((e) => e.cacheHit)).toEqual([false, false]);
+    await expectAuthError(verifier.authenticate({ method: 'GET', url: '/', headers: { authorization: `Bearer ${token}` } }), 'invalid_request', 'the Authorization header is malformed');
+  });
+
   it('refuses an expired record and fails closed when the store is down', async () => {
     const token = 'expired-token-value-1234567890';
     await put(token, { expiresAt: Math.floor(Date.now() / 1000) - 1 });
