@@ -19,6 +19,13 @@ describe('MemoryTokenStore', () => {
     vi.restoreAllMocks();
   });
 
+  it('never reports a counter window longer than asked, on a fractional clock (performance.now())', async () => {
+    // 1000.003 + 250 - 1000.003 is 250.00000000000045 in floating point.
+    const store = new MemoryTokenStore({ now: () => 1000.003 });
+    expect((await store.increment('rate:fractional', 0.25)).resetSeconds).toBe(0.25);
+    await store.close();
+  });
+
   it('runs the TokenStore example: a revoked jti is reported until closed', async () => {
     const store = new MemoryTokenStore();
     const claims = { jti: 'j-1', exp: Math.floor(Date.now() / 1000) + 60 };

@@ -231,7 +231,8 @@ export class MemoryTokenStore implements TokenStore {
       this.#counters.set(key, entry);
     }
     entry.count++;
-    return { count: entry.count, resetSeconds: (entry.expiresAt - now) / 1000 };
+    // `now + window - now` is not exactly `window` in floating point at today's epoch: never report more than it.
+    return { count: entry.count, resetSeconds: Math.min(windowSeconds, (entry.expiresAt - now) / 1000) };
   }
 
   async markUsed(key: string, ttlSeconds: number): Promise<boolean> {
