@@ -8,6 +8,7 @@ import { generateKeyPairSync, sign } from 'node:crypto';
 import { hasCommand } from '../support/system-peer.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 import { BENCH_SECRET } from './issuer/constants.js';
+import { pinCpus } from './cpu-pinning.js';
 import { cleanUp, load, startChild, type ChildServer, type LoadSpec } from './issuer/load.js';
 
 const FORM = 'application/x-www-form-urlencoded';
@@ -165,15 +166,17 @@ export async function run(): Promise<string> {
   const servers: ChildServer[] = [];
   let redis: RedisServer | undefined;
   const notes: string[] = [];
+  const pin = pinCpus();
+  const start = (file: string, env: Record<string, string> = {}) => startChild(file, env, pin.pinServer);
   try {
     const [noop, memory, peer] = await Promise.all([
-      startChild('noop-server.ts'), startChild('tessera-server.ts', { STORE: 'memory' }), startChild('oidc-provider-server.ts'),
+      start('noop-server.ts'), start('tessera-server.ts', { STORE: 'memory' }), start('oidc-provider-server.ts'),
     ]);
     servers.push(noop, memory, peer);
     let onRedis: ChildServer | undefined;
     if (hasCommand('redis-server')) {
       redis = await startRedisServer();
-      onRedis = await startChild('tessera-server.ts', { STORE: 'redis', REDIS_URL: redis.url });
+      onRedis = await start('tessera-server.ts', { STORE: 'redis', REDIS_URL: redis.url });
       servers.push(onRedis);
     } else {
       notes.push('redis-server is not installed: Redis rows skipped.');
@@ -215,8 +218,8 @@ export async function run(): Promise<string> {
 
     if (onRedis !== undefined && redis !== undefined) {
       // Round trips of a rotation without the rate-limit counter, with it counted in memory, and counted in Redis.
-      const bare = await startChild('tessera-server.ts', { STORE: 'redis', REDIS_URL: redis.url, RATE_LIMIT: 'off' });
-      const local = await startChild('tessera-server.ts', { STORE: 'redis', REDIS_URL: redis.url, RATE_LIMIT: 'memory' });
+      const bare = await start('tessera-server.ts', { STORE: 'redis', REDIS_URL: redis.url, RATE_LIMIT: 'off' });
+      const local = await start('tessera-server.ts', { STORE: 'redis', REDIS_URL: redis.url, RATE_LIMIT: 'memory' });
       servers.push(bare, local);
       const perRotation = async (server: ChildServer, perLogin: number): Promise<number> => {
         const before = await server.stats();
@@ -244,11 +247,12 @@ export async function run(): Promise<string> {
     await Promise.all(servers.map((s) => s.stop()));
     await redis?.destroy();
     cleanUp();
+    pin.release();
   }
   return (
     `\nTessera bench: issuer — node ${process.version}, autocannon 20 connections, best of ${rounds} rounds × ${seconds} s ` +
     'per contender, servers in child processes; req/s and requests per CPU-second of the server process (higher is ' +
-    'better; Redis\'s own CPU not counted); rate limit on, counted in the store\n\n' +
+    `better; Redis's own CPU not counted); rate limit on, counted in the store; ${pin.description}\n\n` +
     `${format(rows)}${notes.length === 0 ? '' : `\n\n${notes.join('\n')}`}`
   );
 }

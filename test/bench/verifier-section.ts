@@ -7,7 +7,7 @@
 // is judged on that paired ratio, which background load on a shared machine barely moves.
 import type { Measured } from './table.js';
 import { runInProcessRows, startServer } from './verifier/child-server.js';
-import { pinCpus } from './verifier/cpu-pinning.js';
+import { pinCpus } from './cpu-pinning.js';
 import { load, pairedRatio, type Load, type Paired } from './verifier/load.js';
 import { benchKeys, mintMany, nestedToken } from './verifier/tokens.js';
 

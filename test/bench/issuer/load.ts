@@ -52,13 +52,17 @@ export function cleanUp(): void {
   bundles.clear();
 }
 
-/** Starts `file` (a sibling of this module) on plain node and waits for its `{ type: 'ready', url }`. */
-export async function startChild(file: string, env: Record<string, string> = {}): Promise<ChildServer> {
+/**
+ * Starts `file` (a sibling of this module) on plain node and waits for its `{ type: 'ready', url }`.
+ * @param started - called with the child's PID at once (the bench pins it to its core)
+ */
+export async function startChild(file: string, env: Record<string, string> = {}, started: (pid: number | undefined) => void = () => undefined): Promise<ChildServer> {
   const child: ChildProcess = fork(await compiled(file), {
     execArgv: [], // not the bench's own `--import tsx`
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
+  started(child.pid);
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString()).slice(-4000); });
   const url = await new Promise<string>((resolve, reject) => {

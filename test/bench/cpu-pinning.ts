@@ -9,6 +9,8 @@ import { availableParallelism } from 'node:os';
 export interface CpuPinning {
   /** Prepended to a server's command line (`taskset -c 1`), or empty. */
   serverPrefix: string[];
+  /** Moves a running server (every thread of process `pid`) to CPU 1; nothing when not pinning. */
+  pinServer(pid: number | undefined): void;
   /** What the bench header says about it. */
   description: string;
   /** Gives this process its cores back. */
@@ -27,10 +29,11 @@ function taskset(args: string[]): boolean {
 export function pinCpus(): CpuPinning {
   const cpus = availableParallelism();
   if (cpus < 2 || !taskset(['-acp', '0', String(process.pid)])) {
-    return { serverPrefix: [], description: 'not pinned (needs taskset and 2 cores)', release: () => undefined };
+    return { serverPrefix: [], pinServer: () => undefined, description: 'not pinned (needs taskset and 2 cores)', release: () => undefined };
   }
   return {
     serverPrefix: ['taskset', '-c', '1'],
+    pinServer: (pid) => void (pid !== undefined && taskset(['-acp', '1', String(pid)])),
     description: 'load generator on CPU 0, server on CPU 1',
     release: () => void taskset(['-acp', `0-${cpus - 1}`, String(process.pid)]),
   };
