@@ -21,13 +21,15 @@ export interface RedisTokenStoreOptions {
   url?: string;
   /**
    * ioredis options for the connection the store opens: `host`, `port`, `username`, `password`, `db`, `tls`,
-   * `family`, `keepAlive`, `retryStrategy`… The store forces `enableOfflineQueue: false` and
-   * `autoResendUnfulfilledCommands: false`, and sets `connectTimeout`/`commandTimeout` from its own options.
+   * `family`, `keepAlive`, `retryStrategy`… The store turns on `enableAutoPipelining` (yours to turn off), forces
+   * `enableOfflineQueue: false` and `autoResendUnfulfilledCommands: false`, and sets `connectTimeout`/`commandTimeout`
+   * from its own options.
    */
   redis?: RedisOptions;
   /**
    * A Redis Cluster to connect to: its startup nodes and ioredis `ClusterOptions` (TLS and auth go in
-   * `options.redisOptions`). The store forces `enableOfflineQueue: false`.
+   * `options.redisOptions`). The store forces `enableOfflineQueue: false` (and leaves ioredis' auto-pipelining off
+   * on a Cluster: with it, ioredis did not recover from a master going down and coming back).
    */
   cluster?: { nodes: ClusterNode[]; options?: ClusterOptions };
   /**
@@ -149,6 +151,7 @@ export function resolveOptions(options: RedisTokenStoreOptions): ResolvedOptions
   const redisOptions: RedisOptions = {
     ...nodeOptions,
     retryStrategy: RECONNECT,
+    enableAutoPipelining: true,
     ...redis,
     enableOfflineQueue: false,
     autoResendUnfulfilledCommands: false,

@@ -182,6 +182,24 @@ if (systemPeer('redis-server', hasCommand('redis-server') && hasCommand('redis-c
       await expect(owning.isRevoked('x')).rejects.toMatchObject({ code: 'store_unavailable', message: 'token store is closed' });
     });
 
+    it('auto-pipelines: 50 concurrent operations leave in a few socket writes, not 50 (and it can be turned off)', async () => {
+      const writesFor = async (s: RedisTokenStore): Promise<number> => {
+        await s.ping();
+        const stream = (s.client as Redis).stream;
+        const write = stream.write.bind(stream);
+        let writes = 0;
+        stream.write = ((...args: Parameters<typeof write>) => {
+          writes++;
+          return write(...args);
+        }) as typeof stream.write;
+        const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => s.isRevoked(`pipelined-${i}`)));
+        expect(answers.every((revoked) => revoked === false)).toBe(true);
+        return writes;
+      };
+      expect(await writesFor(store({ url: redis.url }))).toBeLessThan(5);
+      expect(await writesFor(store({ url: redis.url, redis: { enableAutoPipelining: false } }))).toBe(50);
+    });
+
     it('runs the README example: revoke and check a jti', async () => {
       const s = new RedisTokenStore({ url: redis.url, keyPrefix: 'myapp:' });
       const claims = { jti: crypto.randomUUID(), exp: Math.floor(Date.now() / 1000) + 60 };
