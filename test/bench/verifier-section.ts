@@ -4,7 +4,8 @@
 // no-auth req/s and ahead of every peer; every token new, at least a hand-written jose middleware; a cache hit ≥ 2×
 // fast-jwt's cache. The no-auth servers get the same requests (Authorization header included) as the others, and
 // each cached row is also measured paired with its no-auth server (alternating turns, median ratio): the ≥ 90% goal
-// is judged on that paired ratio, which background load on a shared machine barely moves.
+// is judged on that paired ratio, which background load on a shared machine barely moves. The every-token-new goal is
+// judged the same way: Tessera and the hand-written jose middleware in alternating turns of fresh tokens.
 import type { Measured } from './table.js';
 import { runInProcessRows, startServer } from './verifier/child-server.js';
 import { pinCpus } from './cpu-pinning.js';
@@ -79,6 +80,17 @@ export async function run(): Promise<string> {
       await Promise.all([base.stop(), server.stop()]);
     }
   }
+  // Every token new: Tessera against the hand-written jose middleware, in alternating turns of fresh tokens.
+  const newRow = rows.find((r) => r.name === '@tessera/express ES256, every token new') as HttpRow;
+  const joseRow = rows.find((r) => r.name === 'hand-written jose ES256, every token new') as HttpRow;
+  {
+    const [jose, tessera] = await Promise.all([startServer(joseRow.variant, config, pin.serverPrefix), startServer(newRow.variant, config, pin.serverPrefix)]);
+    try {
+      paired.set(newRow, await pairedRatio(jose, tessera, () => mintMany(keys, 'ES256', 3000), pairs));
+    } finally {
+      await Promise.all([jose.stop(), tessera.stop()]);
+    }
+  }
   pin.release();
   const results = rows.map((row) => ({ ...row, ...(best.get(row) as Load), paired: paired.get(row)?.median }));
 
@@ -86,7 +98,7 @@ export async function run(): Promise<string> {
   // disturbs far less than raw req/s (also shown).
   const limit = (f: string) => results.find((r) => r.framework === f && r.kind === 'limit')?.perCpuSecond ?? NaN;
   const lines = [
-    '| framework | server | req/s | req per server CPU-s | p99 ms | × no-auth | × no-auth, paired |',
+    '| framework | server | req/s | req per server CPU-s | p99 ms | × no-auth | paired × no-auth (every token new: × jose) |',
     '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
     ...results.map((r) => `| ${r.framework} | ${r.name} | ${fmt(r.requestsPerSecond)} | ${fmt(r.perCpuSecond)} | ${r.p99Ms} | ${(r.perCpuSecond / limit(r.framework)).toFixed(2)} | ${r.paired === undefined ? '' : r.paired.toFixed(2)} |`),
   ];
@@ -104,13 +116,14 @@ export async function run(): Promise<string> {
   const goals = [
     ...cached.map((r) => `${r.name}: ${((r.paired ?? NaN) * 100).toFixed(0)}% of ${r.framework} no-auth, paired median (goal ≥ 90%)`),
     `slowest cached Tessera row vs fastest peer: ${(Math.min(...cached.map((r) => r.perCpuSecond)) / Math.max(...peers.map((p) => p.perCpuSecond))).toFixed(2)}× (goal > 1)`,
-    `ES256 every token new vs hand-written jose: ${(get('@tessera/express ES256, every token new') / get('hand-written jose ES256, every token new')).toFixed(2)}× (goal ≥ 1)`,
+    `ES256 every token new vs hand-written jose: ${(paired.get(newRow)?.median ?? NaN).toFixed(2)}×, paired median (best rounds: ${(get(newRow.name) / get(joseRow.name)).toFixed(2)}×) (goal ≥ 1)`,
     `cache hit vs fast-jwt's cache: ${hit.toFixed(2)}× (goal ≥ 2)`,
   ];
   return (
     `\nTessera bench: verifier — node ${process.version}, autocannon ${process.env.BENCH_CONNECTIONS ?? 16} connections, ` +
     `1 s warm-up + ${process.env.BENCH_SECONDS ?? 3} s per row (every-token-new rows: one request per token), best of ${rounds} rounds, servers in child processes, ` +
-    `${pin.description}; paired column: median of ${pairs} alternating 1.5 s turns against the same framework's no-auth server\n\n` +
+    `${pin.description}; paired column: median of ${pairs} alternating turns (1.5 s, or 3,000 fresh tokens) against the same framework's no-auth server ` +
+    `(every token new: against the hand-written jose middleware)\n\n` +
     `${lines.join('\n')}\n\n${goals.map((g) => `- ${g}`).join('\n')}`
   );
 }

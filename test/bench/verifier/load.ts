@@ -53,29 +53,40 @@ export interface Paired {
 }
 
 /**
- * The cost of authentication as one number that background load barely moves: the limit server and the row's server
- * run side by side and take turns under the same load (same request, same `Authorization` header), `pairs` times,
- * 1.5 s each; each turn's ratio compares two runs a second apart, and the median of those ratios is kept.
+ * Two servers compared as one number that background load barely moves: they run side by side and take turns under
+ * the same load, `pairs` times; each turn's ratio (row / base, requests per server CPU-second) compares two runs a
+ * second apart, and the median of those ratios is kept. `tokens` is one token sent on every request (1.5 s turns), or
+ * a source of fresh tokens, one per request (each turn takes a new batch from it, so no token is seen twice).
  */
 export async function pairedRatio(
-  limit: { url: string; cpuSeconds: () => Promise<number> },
+  base: { url: string; cpuSeconds: () => Promise<number> },
   row: { url: string; cpuSeconds: () => Promise<number> },
-  token: string,
+  tokens: string | (() => string[]),
   pairs: number,
 ): Promise<Paired> {
-  const once = async (server: typeof limit, duration: number): Promise<number> => {
+  const once = async (server: typeof base, duration: number): Promise<number> => {
+    const options: autocannon.Options = { url: server.url, connections: CONNECTIONS };
+    if (typeof tokens === 'string') {
+      options.duration = duration;
+      options.headers = { authorization: `Bearer ${tokens}` };
+    } else {
+      const batch = tokens();
+      let next = 0;
+      options.amount = batch.length;
+      options.requests = [{ setupRequest: (req) => ({ ...req, headers: { ...req.headers, authorization: `Bearer ${batch[next++ % batch.length]}` } }) }];
+    }
     const before = await server.cpuSeconds();
-    const result = await autocannon({ url: server.url, connections: CONNECTIONS, duration, headers: { authorization: `Bearer ${token}` } });
+    const result = await autocannon(options);
     const cpu = (await server.cpuSeconds()) - before;
     if (result.non2xx + result.errors + result.timeouts > 0) throw new Error(`${server.url}: requests failed`);
     return result.requests.total / cpu;
   };
-  await once(limit, 1);
+  await once(base, 1);
   await once(row, 1);
   const ratios: number[] = [];
   for (let i = 0; i < pairs; i++) {
-    const base = await once(limit, 1.5);
-    ratios.push((await once(row, 1.5)) / base);
+    const first = await once(base, 1.5);
+    ratios.push((await once(row, 1.5)) / first);
   }
   ratios.sort((a, b) => a - b);
   const mid = ratios.length >> 1;
