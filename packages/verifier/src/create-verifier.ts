@@ -157,7 +157,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
     return result;
   }
 
-  async function fromStore(fingerprint: string, token: string, strategy: Strategy): Promise<AuthResult | undefined> {
+  async function fromStore(fingerprint: string, token: string, strategy: Strategy, cacheable: boolean): Promise<AuthResult | undefined> {
     if (l2 === undefined || strategy.name === 'opaque') return undefined;
     const entry = (await l2.getCachedClaims(fingerprint).catch(storeFailure)) as
       | { strategy?: unknown; claims?: JwtClaims; header?: JoseHeader; subject?: string; until?: number }
@@ -165,7 +165,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
     if (entry === undefined || entry.strategy !== strategy.name || typeof entry.claims !== 'object' || typeof entry.until !== 'number') return undefined;
     if (entry.until <= nowMs()) return undefined;
     const result = buildResult(strategy.name, token, entry.claims, entry.header, entry.subject);
-    remember(token, fingerprint, result, entry.until);
+    if (cacheable) cache?.set(token, fingerprint, result, entry.until);
     return result;
   }
 
@@ -183,12 +183,15 @@ export function createVerifier(options: VerifierOptions): Verifier {
     return revocation === undefined && session === undefined ? hit : afterChecks(hit);
   }
 
-  /** Judges a token past the memory cache: its fingerprint, then the store level or a strategy. */
-  function judgeUncached(token: string, wanted: StrategyName | undefined, outcome: Outcome): Promise<AuthResult> {
+  /**
+   * Judges a token past the memory cache: its fingerprint, then the store level or a strategy. `cacheable`: the token
+   * has the b64token syntax, so its verdict may enter the memory cache (a hit in `authenticate` skips that check).
+   */
+  function judgeUncached(token: string, wanted: StrategyName | undefined, outcome: Outcome, cacheable: boolean): Promise<AuthResult> {
     const hashed = sha256Base64url(token);
     return typeof hashed === 'string'
-      ? judgeMiss(token, hashed, wanted, outcome)
-      : hashed.then((fingerprint) => judgeMiss(token, fingerprint, wanted, outcome));
+      ? judgeMiss(token, hashed, wanted, outcome, cacheable)
+      : hashed.then((fingerprint) => judgeMiss(token, fingerprint, wanted, outcome, cacheable));
   }
 
   /**
@@ -199,19 +202,14 @@ export function createVerifier(options: VerifierOptions): Verifier {
     if (typeof token !== 'string' || token.length === 0) throw new InvalidTokenError('the token is empty');
     if (token.length > maxTokenSize) throw new TokenFormatError(`token is larger than ${maxTokenSize} bytes`, 'token_too_large');
     const hit = cached(token, wanted);
-    return hit !== undefined ? fromCache(hit, outcome) : judgeUncached(token, wanted, outcome);
+    return hit !== undefined ? fromCache(hit, outcome) : judgeUncached(token, wanted, outcome, isB64Token(token));
   }
 
-  /** Caches a verdict; only b64token-shaped tokens, so a hit in `authenticate` needs no syntax check. */
-  function remember(token: string, fingerprint: string, result: AuthResult, until: number): void {
-    if (cache !== undefined && isB64Token(token)) cache.set(token, fingerprint, result, until);
-  }
-
-  async function judgeMiss(token: string, fingerprint: string, wanted: StrategyName | undefined, outcome: Outcome): Promise<AuthResult> {
+  async function judgeMiss(token: string, fingerprint: string, wanted: StrategyName | undefined, outcome: Outcome, cacheable: boolean): Promise<AuthResult> {
     const shape = shapeOf(token);
     const strategy = choose(shape, wanted);
     outcome.strategy = strategy.name;
-    const shared = l2 === undefined ? undefined : await fromStore(fingerprint, token, strategy);
+    const shared = l2 === undefined ? undefined : await fromStore(fingerprint, token, strategy, cacheable);
     if (shared !== undefined) {
       outcome.cacheHit = true;
       outcome.issuer = shared.issuer;
@@ -220,7 +218,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
     const { result, cacheUntil } = await strategy.verify(token, fingerprint, shape);
     outcome.issuer = result.issuer;
     if (cache !== undefined) {
-      remember(token, fingerprint, result, cacheUntil);
+      if (cacheable) cache.set(token, fingerprint, result, cacheUntil);
       const ttl = (cacheUntil - nowMs()) / 1000;
       if (l2 !== undefined && strategy.name !== 'opaque' && ttl >= 1) {
         const entry = { strategy: strategy.name, claims: result.claims, header: result.header, subject: result.subject, until: cacheUntil };
@@ -300,7 +298,8 @@ export function createVerifier(options: VerifierOptions): Verifier {
         scheme = found.scheme;
         if (scheme === 'DPoP' && mode === 'bearer') throw new InvalidRequestError('this resource accepts only Bearer tokens');
         if (scheme === 'Bearer' && mode === 'dpop') throw new DpopError('this resource requires a DPoP-bound token and proof', 'dpop_required');
-        const judged = hit !== undefined ? fromCache(hit, outcome) : judgeUncached(found.token, route?.strategy, outcome);
+        // The syntax was checked just above, so the verdict may be cached.
+        const judged = hit !== undefined ? fromCache(hit, outcome) : judgeUncached(found.token, route?.strategy, outcome, true);
         let result = judged instanceof Promise ? await judged : judged;
         const bound = dpop.check(request, scheme, found.token, result);
         result = bound instanceof Promise ? await bound : bound;
