@@ -4,11 +4,9 @@
 // the demo always runs the client code of this checkout.
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import nodeResolve from '@rollup/plugin-node-resolve';
-import terser from '@rollup/plugin-terser';
-import { rollup, type Plugin } from 'rollup';
-import esbuild from 'rollup-plugin-esbuild';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import terser, { type Options as TerserOptions } from '@rollup/plugin-terser';
+import { rollup, type Plugin, type RollupOptions } from 'rollup';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const repository = here('../../');
@@ -19,15 +17,16 @@ const bundleFile = `${bundleDir}app.js`;
 /** The files the last build read, so staleness is decided without building. */
 const manifestFile = `${bundleDir}manifest.json`;
 
-const sources: Record<string, string> = {
-  '@tessera/client': here('../../packages/client/src/index.ts'),
-  // The isomorphic entry of core (the client imports only its error classes), not the Node flavour.
-  '@tessera/core': here('../../packages/core/src/index.ts'),
-};
+/** The client's own browser build settings (core from source, side-effect-free core, minification): the SPA uses them. */
+const clientBuild = here('../../packages/client/rollup.extra.mjs');
+interface ClientBuild {
+  browserConfig(input: string, plugins?: Plugin[]): RollupOptions;
+  terserOptions: TerserOptions;
+}
 
-const workspaceSources: Plugin = {
-  name: 'tessera-workspace-sources',
-  resolveId: (id) => sources[id] ?? null,
+const clientSource: Plugin = {
+  name: 'tessera-client-source',
+  resolveId: (id) => (id === '@tessera/client' ? here('../../packages/client/src/index.ts') : null),
 };
 
 async function mtime(path: string): Promise<number | undefined> {
@@ -49,8 +48,8 @@ export async function spaBundleIsStale(): Promise<boolean> {
     return true;
   }
   if (!Array.isArray(inputs) || inputs.length === 0) return true;
-  // This file too: a change in how the bundle is built rebuilds it.
-  for (const input of [...inputs, fileURLToPath(import.meta.url)]) {
+  // This file and the client's build settings too: a change in how the bundle is built rebuilds it.
+  for (const input of [...inputs, fileURLToPath(import.meta.url), clientBuild]) {
     const changed = typeof input === 'string' ? await mtime(input) : undefined;
     if (changed === undefined || changed > built) return true;
   }
@@ -58,21 +57,8 @@ export async function spaBundleIsStale(): Promise<boolean> {
 }
 
 async function build(): Promise<void> {
-  const bundle = await rollup({
-    input: here('./src/main.ts'),
-    plugins: [
-      workspaceSources,
-      esbuild({ target: 'es2022', tsconfig: here('../../tsconfig.json') }),
-      nodeResolve({ browser: true, exportConditions: ['browser'] }),
-    ],
-    // Core's modules are side-effect free (its package.json says so for everything but the Node entry): keep only
-    // what the client imports.
-    treeshake: { moduleSideEffects: (id) => !id.includes('/packages/core/') },
-    onwarn(warning, warn) {
-      if (warning.code === 'CIRCULAR_DEPENDENCY') throw new Error(warning.message);
-      warn(warning);
-    },
-  });
+  const { browserConfig, terserOptions } = (await import(pathToFileURL(clientBuild).href)) as ClientBuild;
+  const bundle = await rollup(browserConfig(here('./src/main.ts'), [clientSource]));
   try {
     const { output } = await bundle.generate({
       format: 'es',
@@ -80,7 +66,7 @@ async function build(): Promise<void> {
       sourcemapFile: bundleFile,
       // Sources named from the repository's root (`packages/client/src/…`), their text included for the devtools.
       sourcemapPathTransform: (source, map) => relative(repository, resolve(dirname(map), source)),
-      plugins: [terser({ module: true, ecma: 2020, format: { comments: false } })],
+      plugins: [terser(terserOptions)],
     });
     const chunk = output.find((o) => o.type === 'chunk' && o.isEntry);
     if (chunk === undefined || chunk.type !== 'chunk' || chunk.map === null) throw new Error('rollup produced no entry chunk');
