@@ -50,8 +50,16 @@ function isVerifier(value: Verifier | VerifierOptions): value is Verifier {
 export function authenticate(verifier: Verifier | VerifierOptions, options: AuthenticateOptions = {}) {
   const resolved = isVerifier(verifier) ? verifier : createVerifier(verifier);
   return function tesseraAuthenticate(req: ExpressRequestLike, _res: unknown, next: Next): void {
+    const request = new ExpressRequest(req);
+    // A cache hit is answered synchronously (no promise, no microtask before the route runs).
+    const cached = resolved.authenticateCached(request, options);
+    if (cached !== undefined) {
+      req.auth = cached;
+      next();
+      return;
+    }
     resolved
-      .authenticate(new ExpressRequest(req), options)
+      .authenticate(request, options)
       .then(
         (auth) => {
           if (auth !== undefined) req.auth = auth;

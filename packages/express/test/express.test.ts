@@ -125,3 +125,27 @@ describe.each([['Express 5', express5], ['Express 4', express4 as unknown as Fac
     expect(res.headers.get('www-authenticate')).toBe('Bearer realm="api", error="invalid_token", error_description="token has expired"');
   });
 });
+
+describe('the cache-hit path', () => {
+  it('passes a request whose token is cached on to the route synchronously, and a new token after verifying it', async () => {
+    const verifier = createVerifier({ local: { secret: SECRET } });
+    const middleware = authenticate(verifier);
+    const run = () => {
+      const req = { method: 'GET', headers: bearer(token), originalUrl: '/r', protocol: 'http', get: () => 'localhost' } as unknown as Parameters<typeof middleware>[0];
+      let passed: unknown = 'not yet';
+      const done = new Promise<void>((resolve) => {
+        middleware(req, {}, (err?: unknown) => {
+          passed = err;
+          resolve();
+        });
+      });
+      return { req, synchronously: passed, done };
+    };
+    const first = run();
+    expect(first.synchronously).toBe('not yet');
+    await first.done;
+    const second = run();
+    expect(second.synchronously).toBeUndefined();
+    expect(second.req.auth?.subject).toBe('user-1');
+  });
+});

@@ -72,16 +72,24 @@ export function authenticate<State extends AuthState = AuthState>(
 ): Middleware<State> {
   const resolved = isVerifier(verifier) ? verifier : createVerifier(verifier);
   const { throw: rethrow = false, ...route } = options;
-  return async function tesseraAuthenticate(ctx, next) {
+  async function authenticateAsync(ctx: ParameterizedContext<State>, request: KoaRequest, next: () => Promise<unknown>): Promise<void> {
     let auth: AuthResult | undefined;
     try {
-      auth = await resolved.authenticate(new KoaRequest(ctx), route);
+      auth = await resolved.authenticate(request, route);
     } catch (err) {
       answerError(ctx, err, rethrow);
       return;
     }
     if (auth !== undefined) ctx.state.auth = auth;
     await next();
+  }
+  // A cache hit is answered synchronously: no promise of ours on the hot path, just the downstream's.
+  return function tesseraAuthenticate(ctx, next) {
+    const request = new KoaRequest(ctx);
+    const auth = resolved.authenticateCached(request, route);
+    if (auth === undefined) return authenticateAsync(ctx, request, next);
+    ctx.state.auth = auth;
+    return next();
   };
 }
 

@@ -158,3 +158,25 @@ describe.each([['Koa 3', Koa3], ['Koa 2', Koa2 as KoaCtor]])('%s', (_name, Koa) 
     expect(res.json?.code).toBe('token_expired');
   });
 });
+
+describe('the cache-hit path', () => {
+  it('runs the downstream middleware synchronously for a cached token, with the identity on ctx.state.auth', async () => {
+    const middleware = authenticate(createVerifier({ local: { secret: SECRET } }));
+    const run = () => {
+      const ctx = { method: 'GET', href: 'http://localhost/r', req: { headers: bearer(token) }, state: {} as { auth?: { subject: string } } };
+      let reached = false;
+      const settled = middleware(ctx as never, async () => {
+        reached = true;
+      });
+      return { ctx, synchronously: reached, settled };
+    };
+    const first = run();
+    expect(first.synchronously).toBe(false);
+    await first.settled;
+    expect(first.ctx.state.auth?.subject).toBe('user-1');
+    const second = run();
+    expect(second.synchronously).toBe(true);
+    expect(second.ctx.state.auth?.subject).toBe('user-1');
+    await second.settled;
+  });
+});

@@ -188,10 +188,15 @@ export function createVerifier(options: VerifierOptions): Verifier {
    * has the b64token syntax, so its verdict may enter the memory cache (a hit in `authenticate` skips that check).
    */
   function judgeUncached(token: string, wanted: StrategyName | undefined, outcome: Outcome, cacheable: boolean): Promise<AuthResult> {
+    const shape = shapeOf(token);
+    const strategy = choose(shape, wanted);
+    outcome.strategy = strategy.name;
+    // Only the store (its level, its revocation events) and the remote and opaque strategies name tokens by fingerprint.
+    if (store === undefined && strategy.name === 'local') return judgeMiss(token, '', strategy, shape, outcome, cacheable);
     const hashed = sha256Base64url(token);
     return typeof hashed === 'string'
-      ? judgeMiss(token, hashed, wanted, outcome, cacheable)
-      : hashed.then((fingerprint) => judgeMiss(token, fingerprint, wanted, outcome, cacheable));
+      ? judgeMiss(token, hashed, strategy, shape, outcome, cacheable)
+      : hashed.then((fingerprint) => judgeMiss(token, fingerprint, strategy, shape, outcome, cacheable));
   }
 
   /**
@@ -205,10 +210,8 @@ export function createVerifier(options: VerifierOptions): Verifier {
     return hit !== undefined ? fromCache(hit, outcome) : judgeUncached(token, wanted, outcome, isB64Token(token));
   }
 
-  async function judgeMiss(token: string, fingerprint: string, wanted: StrategyName | undefined, outcome: Outcome, cacheable: boolean): Promise<AuthResult> {
-    const shape = shapeOf(token);
-    const strategy = choose(shape, wanted);
-    outcome.strategy = strategy.name;
+  /** Judges a token the memory cache does not hold; `fingerprint` is empty when nothing needs it (see judgeUncached). */
+  async function judgeMiss(token: string, fingerprint: string, strategy: Strategy, shape: TokenShape, outcome: Outcome, cacheable: boolean): Promise<AuthResult> {
     const shared = l2 === undefined ? undefined : await fromStore(fingerprint, token, strategy, cacheable);
     if (shared !== undefined) {
       outcome.cacheHit = true;
@@ -263,6 +266,9 @@ export function createVerifier(options: VerifierOptions): Verifier {
     }
   };
 
+  // A cache hit can be answered synchronously only when nothing after the cache needs the store.
+  const syncHits = cache !== undefined && revocation === undefined && session === undefined && rateLimit === undefined;
+
   const verifier: Verifier = {
     verify(token, context) {
       const started = timed ? performance.now() : 0;
@@ -308,6 +314,21 @@ export function createVerifier(options: VerifierOptions): Verifier {
         return result;
       } catch (err) {
         return failed(err, outcome, started, { realm, mode, scheme, algs, retryAfter });
+      }
+    },
+    authenticateCached(request, route) {
+      if (!syncHits || (route?.dpop ?? defaultMode) === 'dpop') return undefined;
+      const started = timed ? performance.now() : 0;
+      try {
+        const found = findToken(request, extract, maxTokenSize);
+        if (found === undefined || found.scheme !== 'Bearer') return undefined;
+        const hit = cached(found.token, route?.strategy);
+        // A Bearer check is synchronous: it only refuses DPoP-bound tokens (which `authenticate` then answers).
+        const result = hit === undefined ? undefined : (dpop.check(request, 'Bearer', found.token, hit) as AuthResult);
+        if (result !== undefined && timed) succeed(result, { strategy: result.strategy, issuer: result.issuer, cacheHit: true }, started);
+        return result;
+      } catch {
+        return undefined;
       }
     },
     authenticateRequest(request, route) {

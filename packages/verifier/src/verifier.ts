@@ -25,6 +25,17 @@ export interface Verifier {
    */
   authenticate(request: RequestLike, options?: AuthenticateOptions): Promise<AuthResult | undefined>;
   /**
+   * The synchronous fast path of {@link Verifier.authenticate}, for adapters and hot handlers: the identity at once
+   * when the request's answer needs no waiting — a Bearer token whose verdict is in the memory cache, with no store
+   * check (revocation, session) or rate limit configured. `undefined` otherwise, and for every failure: then call
+   * `authenticate`, which gives the answer (the same identity this would have given, or the error). When this returns
+   * an identity, `onSuccess` has been called as `authenticate` would.
+   * @param request - method, URL, headers (and cookies)
+   * @param options - this route's needs
+   * @returns the identity, or undefined when only `authenticate` can tell
+   */
+  authenticateCached(request: RequestLike, options?: AuthenticateOptions): AuthResult | undefined;
+  /**
    * {@link Verifier.authenticate} for a fetch `Request` (Hono, Next.js route handlers, Deno, Bun, workers).
    * @param request - the request
    * @param options - this route's needs

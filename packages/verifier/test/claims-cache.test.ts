@@ -99,6 +99,43 @@ describe('revocation and sessions', () => {
     expect(cache.size).toBe(0);
   });
 
+  it('serves two long tokens that end alike, each its own verdict, and evicts each alone', () => {
+    const result = (jti: string) => ({ strategy: 'local', claims: { jti } }) as unknown as AuthResult;
+    const tail = 'T'.repeat(40);
+    const [a, b, c] = ['a', 'b', 'c'].map((p) => p.repeat(100) + tail) as [string, string, string];
+    const cache = new ClaimsCache(10, () => 0, true);
+    cache.set(a, 'fp-a', result('ja'), 10);
+    cache.set(b, 'fp-b', result('jb'), 10);
+    expect(cache.get(a)?.claims.jti).toBe('ja');
+    expect(cache.get(b)?.claims.jti).toBe('jb');
+    expect(cache.get(c)).toBeUndefined();
+    cache.set(b, 'fp-b', result('jb'), 10); // again: still one entry per token
+    expect(cache.size).toBe(2);
+    cache.deleteJti('ja');
+    expect(cache.get(a)).toBeUndefined();
+    expect(cache.get(b)?.claims.jti).toBe('jb');
+    cache.deleteFingerprint('fp-b');
+    expect(cache.get(b)).toBeUndefined();
+    expect(cache.size).toBe(0);
+  });
+
+  it('moves a token back to its tail slot once that is free, leaving no copy a revocation could miss', () => {
+    let now = 0;
+    const result = (jti: string) => ({ strategy: 'local', claims: { jti } }) as unknown as AuthResult;
+    const tail = 'T'.repeat(40);
+    const [a, b] = ['a', 'b'].map((p) => p.repeat(100) + tail) as [string, string];
+    const cache = new ClaimsCache(10, () => now, true);
+    cache.set(a, 'fp-a', result('ja'), 5);
+    cache.set(b, 'fp-b', result('jb'), 100); // a holds the tail: b is filed under itself
+    now = 6; // a has expired
+    cache.set(b, 'fp-b', result('jb'), 100); // b takes the tail slot; its other copy goes
+    expect(cache.get(b)?.claims.jti).toBe('jb');
+    cache.deleteJti('jb');
+    expect(cache.get(b)).toBeUndefined();
+    expect(cache.get(a)).toBeUndefined();
+    expect(cache.size).toBe(0);
+  });
+
   it('never serves an entry at or past its expiry, and stores none already expired', () => {
     let now = 0;
     const cache = new ClaimsCache(10, () => now, false);
@@ -171,5 +208,42 @@ describe('rate limit', () => {
     await verifier.authenticate({ method: 'GET', url: '/', headers: { authorization: `Bearer ${a}` } });
     await expectAuthError(verifier.authenticate({ method: 'GET', url: '/', headers: { authorization: `Bearer ${b}` } }), 'rate_limited');
     await verifier.close();
+  });
+});
+
+describe('authenticateCached (the synchronous hit path adapters take first)', () => {
+  const request = (token: string, scheme = 'Bearer') => ({ method: 'GET', url: 'https://api.example/r', headers: { authorization: `${scheme} ${token}` } });
+
+  it('answers a cached Bearer token at once with what authenticate answers, and reports the hit', async () => {
+    const events: SuccessEvent[] = [];
+    const verifier = createVerifier({ local: { secret: SECRET }, onSuccess: (e) => events.push(e) });
+    const token = await mintToken(await hmacKey());
+    expect(verifier.authenticateCached(request(token))).toBeUndefined(); // not verified yet: only authenticate can tell
+    const verified = await verifier.authenticate(request(token));
+    expect(verifier.authenticateCached(request(token))).toBe(verified);
+    expect(events.map((e) => e.cacheHit)).toEqual([false, true]);
+    expect(verifier.authenticateCached(request(token), { strategy: 'remote' })).toBeUndefined();
+  });
+
+  it('leaves every failure, and every request needing more than the cache, to authenticate', async () => {
+    const store = newStore();
+    const key = await hmacKey();
+    const token = await mintToken(key, { jti: 'j-sync' });
+    const bound = await mintToken(key, { cnf: { jkt: 'x'.repeat(43) } });
+    const plain = createVerifier({ local: { secret: SECRET } });
+    await plain.verify(token);
+    await plain.verify(bound);
+    expect(plain.authenticateCached(request(token, 'DPoP'))).toBeUndefined();
+    expect(plain.authenticateCached(request(token), { dpop: 'dpop' })).toBeUndefined();
+    expect(plain.authenticateCached(request(bound))).toBeUndefined();
+    await expectAuthError(plain.authenticate(request(bound)), 'dpop_binding_mismatch');
+    expect(plain.authenticateCached({ method: 'GET', url: '/', headers: { authorization: [`Bearer ${token}`, `Bearer ${token}`] } })).toBeUndefined();
+    expect(plain.authenticateCached({ method: 'GET', url: '/', headers: {} })).toBeUndefined();
+    for (const options of [{ revocation: true }, { session: true }, { rateLimit: { limit: 100, window: 60 } }, { cache: false as const }]) {
+      const checked = createVerifier({ local: { secret: SECRET }, store, ...options });
+      await checked.verify(token).catch(() => undefined);
+      expect(checked.authenticateCached(request(token))).toBeUndefined();
+      await checked.close();
+    }
   });
 });

@@ -84,9 +84,15 @@ export async function pairedRatio(
   await once(base, 1);
   await once(row, 1);
   const ratios: number[] = [];
+  // Each server goes first in every other pair, so whatever the second turn of a pair pays (or gains) counts for both.
   for (let i = 0; i < pairs; i++) {
-    const first = await once(base, 1.5);
-    ratios.push((await once(row, 1.5)) / first);
+    if (i % 2 === 0) {
+      const first = await once(base, 1.5);
+      ratios.push((await once(row, 1.5)) / first);
+    } else {
+      const first = await once(row, 1.5);
+      ratios.push(first / (await once(base, 1.5)));
+    }
   }
   ratios.sort((a, b) => a - b);
   const mid = ratios.length >> 1;
