@@ -50,13 +50,18 @@ export interface Paired {
   /** Median over the pairs of (row's requests per server CPU-second) / (limit's). */
   median: number;
   pairs: number;
+  /** Every pair's ratio, sorted. */
+  ratios: number[];
 }
 
 /**
- * Two servers compared as one number that background load barely moves: they run side by side and take turns under
- * the same load, `pairs` times; each turn's ratio (row / base, requests per server CPU-second) compares two runs a
- * second apart, and the median of those ratios is kept. `tokens` is one token sent on every request (1.5 s turns), or
- * a source of fresh tokens, one per request (each turn takes a new batch from it, so no token is seen twice).
+ * Two servers compared as one number that background load barely moves: both are loaded **at the same time** (half
+ * the connections each, both servers on the same pinned core), `pairs` times; each turn's ratio (row / base, requests
+ * per server CPU-second) compares two runs that saw the same neighbours, the same CPU and the same load generator,
+ * and the median of those ratios is kept. Which load starts first alternates from turn to turn. (Alternating turns,
+ * one server after the other, spread 0.7–1.35 per pair on this shared VM; simultaneous turns spread ±3 %.) `tokens`
+ * is one token sent on every request (1.5 s turns), or a source of fresh tokens, one per request (each turn takes a
+ * new batch from it for each server, so no token is seen twice).
  */
 export async function pairedRatio(
   base: { url: string; cpuSeconds: () => Promise<number> },
@@ -64,8 +69,9 @@ export async function pairedRatio(
   tokens: string | (() => string[]),
   pairs: number,
 ): Promise<Paired> {
+  const connections = Math.max(1, CONNECTIONS >> 1);
   const once = async (server: typeof base, duration: number): Promise<number> => {
-    const options: autocannon.Options = { url: server.url, connections: CONNECTIONS };
+    const options: autocannon.Options = { url: server.url, connections };
     if (typeof tokens === 'string') {
       options.duration = duration;
       options.headers = { authorization: `Bearer ${tokens}` };
@@ -81,21 +87,21 @@ export async function pairedRatio(
     if (result.non2xx + result.errors + result.timeouts > 0) throw new Error(`${server.url}: requests failed`);
     return result.requests.total / cpu;
   };
-  await once(base, 1);
-  await once(row, 1);
+  await Promise.all([once(base, 1), once(row, 1)]);
   const ratios: number[] = [];
-  // Each server goes first in every other pair, so whatever the second turn of a pair pays (or gains) counts for both.
   for (let i = 0; i < pairs; i++) {
-    if (i % 2 === 0) {
-      const first = await once(base, 1.5);
-      ratios.push((await once(row, 1.5)) / first);
-    } else {
-      const first = await once(row, 1.5);
-      ratios.push(first / (await once(base, 1.5)));
-    }
+    const [b, r] = i % 2 === 0
+      ? await Promise.all([once(base, 1.5), once(row, 1.5)])
+      : await Promise.all([once(row, 1.5), once(base, 1.5)]).then(([x, y]) => [y, x] as const);
+    ratios.push(r / b);
   }
-  ratios.sort((a, b) => a - b);
-  const mid = ratios.length >> 1;
-  const median = ratios.length % 2 === 1 ? (ratios[mid] as number) : ((ratios[mid - 1] as number) + (ratios[mid] as number)) / 2;
-  return { median, pairs };
+  return pairedOf(ratios);
+}
+
+/** The {@link Paired} summary of some turns' ratios (from one or several server processes). */
+export function pairedOf(ratios: readonly number[]): Paired {
+  const sorted = [...ratios].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  return { median, pairs: sorted.length, ratios: sorted };
 }
