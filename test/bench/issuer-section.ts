@@ -46,9 +46,9 @@ interface Figures {
 }
 
 /** Loads `server` with `spec` and reads its CPU time around the run. */
-async function measured(server: ChildServer, spec: LoadSpec, seconds: number): Promise<Figures> {
+async function measured(server: ChildServer, spec: LoadSpec, seconds: number, connections = 20): Promise<Figures> {
   const before = await server.stats();
-  const run = await load(spec, seconds);
+  const run = await load(spec, seconds, connections);
   const after = await server.stats();
   return { rps: run.rps, ok: run.ok, perCpu: run.ok / ((after.cpuMicros - before.cpuMicros) / 1e6) };
 }
@@ -83,11 +83,34 @@ async function refreshRow(server: ChildServer, seconds: number): Promise<Figures
   }, seconds);
 }
 
-async function introspectRow(server: ChildServer, path: string, client: string, seconds: number): Promise<Figures> {
+/** An /introspect request for a fresh token of `client`, after checking that the server finds it active. */
+async function introspectSpec(server: ChildServer, path: string, client: string): Promise<LoadSpec> {
   const token = (await call(server.url, '/token', client, 'grant_type=client_credentials&scope=read')).access_token as string;
   const body = `token=${token}`;
   if ((await call(server.url, path, 'rs', body)).active !== true) throw new Error(`${server.url}${path}: token not active`);
-  return measured(server, { url: server.url, path, headers: { 'content-type': FORM, authorization: basic('rs') }, body }, seconds);
+  return { url: server.url, path, headers: { 'content-type': FORM, authorization: basic('rs') }, body };
+}
+
+async function introspectRow(server: ChildServer, path: string, client: string, seconds: number): Promise<Figures> {
+  return measured(server, await introspectSpec(server, path, client), seconds);
+}
+
+/**
+ * Tessera against the peer with both loaded **at the same time** (10 connections each, both servers on the server
+ * core), `turns` times 2 s, which one starts first alternating: the median ratio of requests per server CPU-second.
+ * Both runs of a turn see the same neighbours and the same load generator, so this ratio moves far less from run to
+ * run than one of separate runs.
+ */
+async function pairedVsPeer(ours: ChildServer, ourSpec: LoadSpec, peer: ChildServer, peerSpec: LoadSpec, turns: number): Promise<number> {
+  const ratios: number[] = [];
+  for (let i = 0; i < turns; i++) {
+    const [a, b] = i % 2 === 0
+      ? await Promise.all([measured(ours, ourSpec, 2, 10), measured(peer, peerSpec, 2, 10)])
+      : await Promise.all([measured(peer, peerSpec, 2, 10), measured(ours, ourSpec, 2, 10)]).then(([x, y]) => [y, x] as const);
+    ratios.push(a.perCpu / b.perCpu);
+  }
+  ratios.sort((x, y) => x - y);
+  return ratios[ratios.length >> 1]!;
 }
 
 interface Measurement {
@@ -97,6 +120,8 @@ interface Measurement {
   peer?: Figures;
   limit?: Figures;
   note?: string;
+  /** {@link pairedVsPeer}'s median ratio. */
+  paired?: number;
 }
 
 /** One contender of a row. */
@@ -141,20 +166,20 @@ const ratio = (a: number, b: number | undefined): string => (b === undefined ? '
 
 function format(rows: Measurement[]): string {
   const lines = [
-    '| operation | implementation | req/s | × peer | × limit | req per server CPU-s | × peer (CPU) |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
+    '| operation | implementation | req/s | × peer | × limit | req per server CPU-s | × peer (CPU) | × peer (CPU), paired at once |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   let last = '';
   for (const r of rows) {
     const op = r.operation === last ? '' : r.operation;
     last = r.operation;
     if (r.figures === undefined) {
-      lines.push(`| ${op} | ${r.name} | ${r.note ?? ''} | — | — | — | — |`);
+      lines.push(`| ${op} | ${r.name} | ${r.note ?? ''} | — | — | — | — | — |`);
       continue;
     }
     const f = r.figures;
     lines.push(`| ${op} | ${r.name} | ${n(f.rps)} | ${ratio(f.rps, r.peer?.rps)} | ${ratio(f.rps, r.limit?.rps)} | ` +
-      `${n(f.perCpu)} | ${ratio(f.perCpu, r.peer?.perCpu)} |`);
+      `${n(f.perCpu)} | ${ratio(f.perCpu, r.peer?.perCpu)} | ${r.paired === undefined ? '' : r.paired.toFixed(2)} |`);
   }
   return lines.join('\n');
 }
@@ -162,6 +187,7 @@ function format(rows: Measurement[]): string {
 export async function run(): Promise<string> {
   const seconds = Number(process.env.BENCH_ISSUER_SECONDS ?? 4);
   const rounds = Number(process.env.BENCH_ISSUER_ROUNDS ?? 2);
+  const turns = Number(process.env.BENCH_ISSUER_PAIRS ?? 5);
   const rows: Measurement[] = [];
   const servers: ChildServer[] = [];
   let redis: RedisServer | undefined;
@@ -208,7 +234,14 @@ export async function run(): Promise<string> {
         contenders.push({ name: 'Tessera, Redis store', run: () => tokenRow(onRedis!, client, seconds) });
       }
       if (withPeer) contenders.push({ name: 'node-oidc-provider 9', run: () => tokenRow(peer, client, seconds), peer: true });
-      rows.push(...await row(`POST /token client_credentials, ${label}`, contenders, rounds, limitToken));
+      const measuredRows = await row(`POST /token client_credentials, ${label}`, contenders, rounds, limitToken);
+      if (withPeer) {
+        for (const m of measuredRows) {
+          const ours = m.name === 'Tessera, memory store' ? memory : m.name === 'Tessera, Redis store' ? onRedis : undefined;
+          if (ours !== undefined) m.paired = await pairedVsPeer(ours, tokenSpec(ours.url, '/token', client), peer, tokenSpec(peer.url, '/token', client), turns);
+        }
+      }
+      rows.push(...measuredRows);
     }
     rows.push({ operation: 'POST /token (any)', name: 'no-op Koa route (limit)', figures: limitToken, limit: limitToken });
 
@@ -240,7 +273,15 @@ export async function run(): Promise<string> {
       const contenders: Contender[] = [{ name: 'Tessera, memory store', run: () => introspectRow(memory, '/introspect', client, seconds) }];
       if (onRedis !== undefined) contenders.push({ name: 'Tessera, Redis store', run: () => introspectRow(onRedis!, '/introspect', client, seconds) });
       if (withPeer) contenders.push({ name: 'node-oidc-provider 9', run: () => introspectRow(peer, '/token/introspection', client, seconds), peer: true });
-      rows.push(...await row(`POST /introspect, ${label}`, contenders, rounds, limitIntrospect));
+      const measuredRows = await row(`POST /introspect, ${label}`, contenders, rounds, limitIntrospect);
+      if (withPeer) {
+        const peerSpec = await introspectSpec(peer, '/token/introspection', client);
+        for (const m of measuredRows) {
+          const ours = m.name === 'Tessera, memory store' ? memory : m.name === 'Tessera, Redis store' ? onRedis : undefined;
+          if (ours !== undefined) m.paired = await pairedVsPeer(ours, await introspectSpec(ours, '/introspect', client), peer, peerSpec, turns);
+        }
+      }
+      rows.push(...measuredRows);
     }
     rows.push({ operation: 'POST /introspect (any)', name: 'no-op Koa route (limit)', figures: limitIntrospect, limit: limitIntrospect });
   } finally {
@@ -252,7 +293,8 @@ export async function run(): Promise<string> {
   return (
     `\nTessera bench: issuer — node ${process.version}, autocannon 20 connections, best of ${rounds} rounds × ${seconds} s ` +
     'per contender, servers in child processes; req/s and requests per CPU-second of the server process (higher is ' +
-    `better; Redis's own CPU not counted); rate limit on, counted in the store; ${pin.description}\n\n` +
+    `better; Redis's own CPU not counted); rate limit on, counted in the store; ${pin.description}; last column: the median ` +
+    `of ${turns} turns of 2 s in which Tessera and node-oidc-provider are loaded at the same time (10 connections each)\n\n` +
     `${format(rows)}${notes.length === 0 ? '' : `\n\n${notes.join('\n')}`}`
   );
 }

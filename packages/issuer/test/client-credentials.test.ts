@@ -91,6 +91,16 @@ describe('POST /token grant_type=client_credentials', () => {
     expect(info).toMatchObject({ active: true, client_id: 'svc-opaque', sub: 'svc-opaque', scope: 'orders:read', token_type: 'Bearer', iss: url });
   });
 
+  it('decodes Basic credentials form-encoded as RFC 6749 §2.3.1 says (an id and secret with +, %, : and spaces)', async () => {
+    const secret = 'a secret+with:colon%25 and more';
+    const { as } = await startIssuer({ clients: [{ id: 'svc:eu+1', secret, scopes: ['orders:read'] }] });
+    const client: oauth.Client = { client_id: 'svc:eu+1' };
+    const response = await oauth.clientCredentialsGrantRequest(as, client, oauth.ClientSecretBasic(secret), {}, insecure);
+    expect((await oauth.processClientCredentialsResponse(as, client, response)).access_token).toBeTypeOf('string');
+    const wrong = await oauth.clientCredentialsGrantRequest(as, client, oauth.ClientSecretBasic(secret.replace('%25', '%')), {}, insecure);
+    expect(wrong.status).toBe(401);
+  });
+
   it('answers a wrong secret with 401 invalid_client and a Basic challenge', async () => {
     const { as } = await issuerWithFormats();
     const client: oauth.Client = { client_id: 'svc-jwt' };

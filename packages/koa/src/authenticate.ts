@@ -94,18 +94,21 @@ export function authenticate<State extends AuthState = AuthState>(
 }
 
 /**
- * The request as the verifier reads it. Method and headers come straight from Node's request; `url` is a prototype
- * getter because only DPoP reads it, so Bearer requests never build it (and no per-request closure is made).
+ * The request as the verifier reads it. Headers come straight from Node's request; `method` and `url` are prototype
+ * getters because only DPoP reads them, so a Bearer request never goes through Koa's getters for them (and no
+ * per-request closure is made).
  */
 class KoaRequest implements RequestLike {
-  readonly method: string;
   readonly headers: RequestLike['headers'];
   readonly #ctx: ParameterizedContext;
 
   constructor(ctx: ParameterizedContext) {
     this.#ctx = ctx;
-    this.method = ctx.method;
     this.headers = ctx.req.headers;
+  }
+
+  get method(): string {
+    return this.#ctx.method;
   }
 
   get url(): string {
