@@ -9,7 +9,7 @@ import {
 } from '@tessera/core';
 import { createDpopBinding } from './dpop/dpop-binding.js';
 import { DpopError, InvalidRequestError, InvalidTokenError } from './errors.js';
-import { assertTokenSyntax, findToken, isB64Token, type ExtractOptions } from './extract-token.js';
+import { assertTokenSyntax, findToken, isB64Token, plainBearer, type ExtractOptions } from './extract-token.js';
 import { buildResult } from './lib/build-result.js';
 import { withChallenge, type ChallengeContext } from './lib/challenge.js';
 import { ClaimsCache } from './lib/claims-cache.js';
@@ -268,6 +268,8 @@ export function createVerifier(options: VerifierOptions): Verifier {
 
   // A cache hit can be answered synchronously only when nothing after the cache needs the store.
   const syncHits = cache !== undefined && revocation === undefined && session === undefined && rateLimit === undefined;
+  // With no other place configured, a well-formed `Authorization: Bearer` header is read without the general search.
+  const authorizationOnly = extract.authorization !== false && extract.header === undefined && extract.cookie === undefined;
 
   const verifier: Verifier = {
     verify(token, context) {
@@ -320,11 +322,15 @@ export function createVerifier(options: VerifierOptions): Verifier {
       if (!syncHits || (route?.dpop ?? defaultMode) === 'dpop') return undefined;
       const started = timed ? performance.now() : 0;
       try {
-        const found = findToken(request, extract, maxTokenSize);
-        if (found === undefined || found.scheme !== 'Bearer') return undefined;
-        const hit = cached(found.token, route?.strategy);
+        let token = authorizationOnly ? plainBearer(request.headers) : undefined;
+        if (token === undefined) {
+          const found = findToken(request, extract, maxTokenSize);
+          if (found === undefined || found.scheme !== 'Bearer') return undefined;
+          token = found.token;
+        }
+        const hit = cached(token, route?.strategy);
         // A Bearer check is synchronous: it only refuses DPoP-bound tokens (which `authenticate` then answers).
-        const result = hit === undefined ? undefined : (dpop.check(request, 'Bearer', found.token, hit) as AuthResult);
+        const result = hit === undefined ? undefined : (dpop.check(request, 'Bearer', token, hit) as AuthResult);
         if (result !== undefined && timed) succeed(result, { strategy: result.strategy, issuer: result.issuer, cacheHit: true }, started);
         return result;
       } catch {

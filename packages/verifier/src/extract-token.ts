@@ -108,6 +108,18 @@ export function extractToken(request: RequestLike, options: ExtractOptions, maxT
 }
 
 /**
+ * The token of the commonest request, `Authorization: Bearer <token>` written exactly so (one header, that spelling,
+ * one space), or undefined for anything else. The verifier's synchronous cache-hit path reads it before
+ * {@link findToken} when the Authorization header is the only place a token may be; it is only ever looked up in the
+ * cache (which holds verified, b64token-shaped tokens within the size limit), and anything else takes the full path.
+ * @internal
+ */
+export function plainBearer(headers: RequestLike['headers']): string | undefined {
+  const value = readHeader(headers, 'authorization');
+  return typeof value === 'string' && value.startsWith('Bearer ') && value.charCodeAt(7) !== 32 ? value.slice(7) : undefined;
+}
+
+/**
  * {@link extractToken} without the b64token check of the token itself, which the caller makes with
  * {@link assertTokenSyntax} (the verifier: on a cache miss only). Every other refusal, and the order of refusals,
  * is `extractToken`'s.

@@ -223,6 +223,19 @@ describe('authenticateCached (the synchronous hit path adapters take first)', ()
     expect(verifier.authenticateCached(request(token))).toBe(verified);
     expect(events.map((e) => e.cacheHit)).toEqual([false, true]);
     expect(verifier.authenticateCached(request(token), { strategy: 'remote' })).toBeUndefined();
+    // Other spellings the full search accepts are answered too.
+    expect(verifier.authenticateCached({ method: 'GET', url: '/', headers: { authorization: `bearer   ${token}` } })).toBe(verified);
+  });
+
+  it('keeps the full search\'s refusals when a token may also come from a cookie', async () => {
+    const verifier = createVerifier({ local: { secret: SECRET }, extract: { cookie: 'at' } });
+    const token = await mintToken(await hmacKey());
+    const verified = await verifier.authenticate(request(token));
+    expect(verifier.authenticateCached(request(token))).toBe(verified);
+    expect(verifier.authenticateCached({ method: 'GET', url: '/', headers: { cookie: `at=${token}` } })).toBe(verified);
+    const twice = { method: 'GET', url: '/', headers: { authorization: `Bearer ${token}`, cookie: `at=${token}` } };
+    expect(verifier.authenticateCached(twice)).toBeUndefined();
+    await expectAuthError(verifier.authenticate(twice), 'invalid_request');
   });
 
   it('leaves every failure, and every request needing more than the cache, to authenticate', async () => {
