@@ -9,6 +9,7 @@ import { hasCommand } from '../support/system-peer.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 import { BENCH_SECRET } from './issuer/constants.js';
 import { pinCpus } from './cpu-pinning.js';
+import { pairedAtOnce } from './paired.js';
 import { cleanUp, load, startChild, type ChildServer, type LoadSpec } from './issuer/load.js';
 
 const FORM = 'application/x-www-form-urlencoded';
@@ -95,22 +96,10 @@ async function introspectRow(server: ChildServer, path: string, client: string, 
   return measured(server, await introspectSpec(server, path, client), seconds);
 }
 
-/**
- * Tessera against the peer with both loaded **at the same time** (10 connections each, both servers on the server
- * core), `turns` times 2 s, which one starts first alternating: the median ratio of requests per server CPU-second.
- * Both runs of a turn see the same neighbours and the same load generator, so this ratio moves far less from run to
- * run than one of separate runs.
- */
+/** Tessera against the peer, loaded at once ({@link pairedAtOnce}, 10 connections each, 2 s turns): the median ratio. */
 async function pairedVsPeer(ours: ChildServer, ourSpec: LoadSpec, peer: ChildServer, peerSpec: LoadSpec, turns: number): Promise<number> {
-  const ratios: number[] = [];
-  for (let i = 0; i < turns; i++) {
-    const [a, b] = i % 2 === 0
-      ? await Promise.all([measured(ours, ourSpec, 2, 10), measured(peer, peerSpec, 2, 10)])
-      : await Promise.all([measured(peer, peerSpec, 2, 10), measured(ours, ourSpec, 2, 10)]).then(([x, y]) => [y, x] as const);
-    ratios.push(a.perCpu / b.perCpu);
-  }
-  ratios.sort((x, y) => x - y);
-  return ratios[ratios.length >> 1]!;
+  const paired = await pairedAtOnce(turns, async () => (await measured(peer, peerSpec, 2, 10)).perCpu, async () => (await measured(ours, ourSpec, 2, 10)).perCpu);
+  return paired.median;
 }
 
 interface Measurement {

@@ -10,7 +10,8 @@
 import type { Measured } from './table.js';
 import { runInProcessRows, startServer } from './verifier/child-server.js';
 import { pinCpus } from './cpu-pinning.js';
-import { load, pairedOf, pairedRatio, type Load, type Paired } from './verifier/load.js';
+import { pairedOf, type Paired } from './paired.js';
+import { load, pairedRatio, type Load } from './verifier/load.js';
 import { benchKeys, mintMany, nestedToken } from './verifier/tokens.js';
 
 interface HttpRow {

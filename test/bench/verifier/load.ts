@@ -1,3 +1,4 @@
+import { pairedAtOnce, type Paired } from '../paired.js';
 import autocannon from 'autocannon';
 
 /** One load run's outcome. */
@@ -45,21 +46,9 @@ export async function load(
   return { requestsPerSecond: measured.requestsPerSecond, perCpuSecond: measured.total / cpu, p99Ms: measured.p99Ms, non2xx: 0 };
 }
 
-/** What {@link pairedRatio} measured. */
-export interface Paired {
-  /** Median over the pairs of (row's requests per server CPU-second) / (limit's). */
-  median: number;
-  pairs: number;
-  /** Every pair's ratio, sorted. */
-  ratios: number[];
-}
-
 /**
  * Two servers compared as one number that background load barely moves: both are loaded **at the same time** (half
- * the connections each, both servers on the same pinned core), `pairs` times; each turn's ratio (row / base, requests
- * per server CPU-second) compares two runs that saw the same neighbours, the same CPU and the same load generator,
- * and the median of those ratios is kept. Which load starts first alternates from turn to turn. (Alternating turns,
- * one server after the other, spread 0.7–1.35 per pair on this shared VM; simultaneous turns spread ±3 %.) `tokens`
+ * the connections each, both servers on the same pinned core), `pairs` turns of {@link pairedAtOnce}. `tokens`
  * is one token sent on every request (1.5 s turns), or a source of fresh tokens, one per request (each turn takes a
  * new batch from it for each server, so no token is seen twice).
  */
@@ -88,20 +77,5 @@ export async function pairedRatio(
     return result.requests.total / cpu;
   };
   await Promise.all([once(base, 1), once(row, 1)]);
-  const ratios: number[] = [];
-  for (let i = 0; i < pairs; i++) {
-    const [b, r] = i % 2 === 0
-      ? await Promise.all([once(base, 1.5), once(row, 1.5)])
-      : await Promise.all([once(row, 1.5), once(base, 1.5)]).then(([x, y]) => [y, x] as const);
-    ratios.push(r / b);
-  }
-  return pairedOf(ratios);
-}
-
-/** The {@link Paired} summary of some turns' ratios (from one or several server processes). */
-export function pairedOf(ratios: readonly number[]): Paired {
-  const sorted = [...ratios].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  const median = sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-  return { median, pairs: sorted.length, ratios: sorted };
+  return pairedAtOnce(pairs, () => once(base, 1.5), () => once(row, 1.5));
 }
