@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import {
+  createCoalescedCounter,
   KeySet,
   MemoryTokenStore,
   TtlCache,
@@ -121,8 +122,8 @@ export async function createIssuer(options: IssuerOptions): Promise<Issuer> {
   const store = options.store ?? new MemoryTokenStore();
   const counterStore = resolved.counter === 'memory' ? new MemoryTokenStore() : undefined;
   const counter = resolved.counter;
-  const count = typeof counter === 'function' ? counter
-    : (key: string, windowSeconds: number) => (counterStore ?? store).increment(key, windowSeconds);
+  // One store operation per counter and turn of the event loop, whatever the number of requests in it.
+  const count = typeof counter === 'function' ? counter : createCoalescedCounter(counterStore ?? store);
   const now = resolved.now;
   const dpopVerifier = createDpopProofVerifier({
     store,
@@ -144,6 +145,7 @@ export async function createIssuer(options: IssuerOptions): Promise<Issuer> {
     graceSeconds: resolved.graceSeconds,
     rateLimit: resolved.rateLimit,
     count,
+    limited: new TtlCache<string, true>({ max: 10_000, ttl: 60_000 }),
     failedAuth: new TtlCache<string, number>({ max: 10_000, ttl: (resolved.rateLimit.failedAuth?.windowSeconds ?? 60) * 1000 }),
     records: new TtlCache<string, RefreshTokenRecord>({ max: 50_000, ttl: 3_600_000 }),
     maxBodyBytes: resolved.maxBodyBytes,

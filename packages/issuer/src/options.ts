@@ -23,9 +23,10 @@ export interface RateLimitOptions {
    */
   failedAuth?: RateLimitRule | false;
   /**
-   * Where hits are counted: `'store'` (the issuer's store: with `@tessera/redis` every process shares the count, at one
-   * round trip per request), `'memory'` (this process only, no round trip), or your own counter (same contract as
-   * `TokenStore.increment`).
+   * Where hits are counted: `'store'` (the issuer's store: with `@tessera/redis` every process shares the count; one
+   * client's hits in one turn of the event loop are one `increment`, sent with the request's own store operation where
+   * possible), `'memory'` (this process only, no store operation), or your own counter (called once per hit; same
+   * contract as `TokenStore.increment` with one hit).
    * @default 'store'
    */
   counter?: 'store' | 'memory' | ((key: string, windowSeconds: number) => Promise<CounterState>);

@@ -2,6 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { MemoryTokenStore } from '@tessera/core';
 import { describe, expect, it, vi } from 'vitest';
 import type { AuditEvent } from '../src/index.js';
+import { fingerprint } from '../src/internal/random.js';
 import { SECRET, basic, post, startIssuer, type StartOptions } from './helpers.js';
 
 const clients: StartOptions['clients'] = [{ id: 'svc', secret: SECRET }, { id: 'rs', secret: SECRET, introspect: true }];
@@ -84,6 +85,34 @@ describe('rate limits', () => {
     expect(events.filter((e) => e.type === 'token.rejected')).toHaveLength(2);
     // Another client has its own counter.
     expect((await post(`${url}/token`, { grant_type: 'client_credentials' }, { headers: { authorization: basic('rs', SECRET) } })).status).toBe(200);
+  });
+
+  it('withdraws an opaque token minted while a refused count was under way, and makes a refused client wait for its count', async () => {
+    const store = new MemoryTokenStore();
+    const put = vi.spyOn(store, 'putOpaqueToken');
+    const deleted = vi.spyOn(store, 'deleteOpaqueToken');
+    const events: AuditEvent[] = [];
+    const { url } = await startIssuer({
+      clients: [{ id: 'op', secret: SECRET, format: 'opaque' }, { id: 'rs', secret: SECRET, introspect: true }], store,
+      rateLimit: { token: { max: 2, windowSeconds: 60 } }, onAudit: (e) => void events.push(e),
+    });
+    const ask = () => post(`${url}/token`, { grant_type: 'client_credentials' }, { headers: { authorization: basic('op', SECRET) } });
+    const answers = await Promise.all([ask(), ask(), ask(), ask()]);
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 429, 429]);
+    // A request counted while no refusal was seen yet mints while counting: a refused one's record is deleted again
+    // (whichever requests that was); the two handed out stay active.
+    const handedOut = new Set(answers.filter((a) => a.status === 200).map((a) => fingerprint(a.json.access_token as string)));
+    expect(put.mock.calls.length).toBeGreaterThan(2);
+    expect(deleted.mock.calls.map(([hash]) => hash).sort()).toEqual(put.mock.calls.map(([hash]) => hash).filter((h) => !handedOut.has(h)).sort());
+    for (const a of answers.filter((x) => x.status === 200)) {
+      expect((await post(`${url}/introspect`, { token: a.json.access_token as string }, { headers: { authorization: basic('rs', SECRET) } })).json.active).toBe(true);
+    }
+    expect(events.filter((e) => e.type === 'token.issued')).toHaveLength(2);
+    // Seen past its limit, the client now waits for each count: a refused request writes nothing.
+    const written = put.mock.calls.length;
+    expect((await ask()).status).toBe(429);
+    expect(put).toHaveBeenCalledTimes(written);
+    await store.close();
   });
 
   it('counts through a process-local counter or a counter of your own instead of the store', async () => {

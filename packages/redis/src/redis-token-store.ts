@@ -190,10 +190,11 @@ export class RedisTokenStore implements TokenStore {
   }
 
   /** {@inheritDoc @tessera/core#TokenStore.increment} */
-  async increment(key: string, windowSeconds: number): Promise<CounterState> {
+  async increment(key: string, windowSeconds: number, hits = 1): Promise<CounterState> {
     check.key('key', key);
     check.positiveTtl('windowSeconds', windowSeconds);
-    const reply = (await this.#conn.script(incrementScript, [this.#keys.counter(key)], [ms(windowSeconds)])) as [number, number];
+    check.hits('hits', hits);
+    const reply = (await this.#conn.script(incrementScript, [this.#keys.counter(key)], [ms(windowSeconds), hits])) as [number, number];
     return { count: reply[0], resetSeconds: reply[1] / 1000 };
   }
 

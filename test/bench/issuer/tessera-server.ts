@@ -23,10 +23,11 @@ const issuer = await createIssuer({
   encryptionKeys: [enc.privateKey],
   store,
   audience: 'https://api.example',
-  // On, so its cost (one counter round trip per request) is part of every row; the limit itself is never reached.
-  // RATE_LIMIT=off / memory only for the round-trip counts of the rotation.
+  // On, so its cost (the store's counter) is part of every row; the limit itself is never reached.
+  // RATE_LIMIT=off / memory only for the round-trip counts of the rotation; per-hit: the store's increment once per
+  // hit (a counter of one's own, never coalesced), to show what coalescing the hits of a turn is worth.
   rateLimit: process.env.RATE_LIMIT === 'off' ? false
-    : { token: unlimited, introspect: unlimited, counter: process.env.RATE_LIMIT === 'memory' ? 'memory' : 'store' },
+    : { token: unlimited, introspect: unlimited, counter: process.env.RATE_LIMIT === 'memory' ? 'memory' : process.env.RATE_LIMIT === 'per-hit' ? (key, window) => store.increment(key, window) : 'store' },
   authenticateUser: async ({ username }) => (username === 'bench' ? { subject: 'bench-user' } : null),
   clients: [
     { id: 'jwt-rs256', secret: BENCH_SECRET, signingAlg: 'RS256', scopes: ['read'] },

@@ -21,3 +21,4 @@ export {
   type CheckedRotation,
 } from './token-store-support.js';
 export { RevocationHub } from './revocation-hub.js';
+export { createCoalescedCounter, type HitCounter } from './coalesced-counter.js';

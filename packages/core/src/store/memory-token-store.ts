@@ -7,6 +7,7 @@ import { MemoryFamilies } from './internal/memory-families.js';
 import { storeClosed } from './internal/store-errors.js';
 import {
   assertAccessToken,
+  assertHits,
   assertKey,
   assertListener,
   assertOptions,
@@ -220,17 +221,18 @@ export class MemoryTokenStore implements TokenStore {
     return async () => unsubscribe();
   }
 
-  async increment(key: string, windowSeconds: number): Promise<CounterState> {
+  async increment(key: string, windowSeconds: number, hits = 1): Promise<CounterState> {
     this.#assertOpen();
     assertKey('key', key);
     assertPositiveTtl('windowSeconds', windowSeconds);
+    assertHits('hits', hits);
     const now = this.#now();
     let entry = live(this.#counters, key, now);
     if (entry === undefined) {
       entry = { count: 0, expiresAt: now + windowSeconds * 1000 };
       this.#counters.set(key, entry);
     }
-    entry.count++;
+    entry.count += hits;
     // `now + window - now` is not exactly `window` in floating point at today's epoch: never report more than it.
     return { count: entry.count, resetSeconds: Math.min(windowSeconds, (entry.expiresAt - now) / 1000) };
   }

@@ -2,6 +2,7 @@ import type { RefreshTokenError, UnavailableError } from '../errors.js';
 import type { JwtClaims } from '../types.js';
 import {
   assertAccessToken,
+  assertHits,
   assertKey,
   assertListener,
   assertOptions,
@@ -37,6 +38,8 @@ export interface TokenStoreArguments {
   positiveTtl(name: string, value: unknown): asserts value is number;
   /** Throws unless `value` is a finite number of seconds (zero or less allowed: "nothing to keep"). */
   ttl(name: string, value: unknown): asserts value is number;
+  /** Throws unless `value` is a positive safe integer (the hits of `TokenStore.increment`). */
+  hits(name: string, value: unknown): asserts value is number;
   /** Throws unless `value` is an object. */
   options(name: string, value: unknown): asserts value is object;
   /** Throws unless `value` is absent or a valid {@link FamilyAccessToken}. */
@@ -63,6 +66,7 @@ export const tokenStoreArguments: TokenStoreArguments = Object.freeze({
   key: assertKey,
   positiveTtl: assertPositiveTtl,
   ttl: assertTtl,
+  hits: assertHits,
   options: assertOptions,
   accessToken: assertAccessToken,
   listener: assertListener,

@@ -331,14 +331,17 @@ export interface TokenStore {
   subscribeRevocations(listener: RevocationListener): Promise<() => Promise<void>>;
 
   /**
-   * Counts one hit on a fixed-window counter (rate limits: per client on `/token`, per subject on an API). The first
-   * hit opens a window of `windowSeconds`; the count restarts when it ends.
+   * Counts hits on a fixed-window counter (rate limits: per client on `/token`, per subject on an API): one, or
+   * `hits` at once in one step (a caller that coalesces the hits of many requests, see `createCoalescedCounter`). The
+   * first hit opens a window of `windowSeconds`; the count restarts when it ends.
    * @param key - the counter's name, e.g. `token:client-1`; stores namespace it
    * @param windowSeconds - the window's length; must be positive
-   * @returns the count in the current window (this hit included) and the seconds until it resets
+   * @param hits - how many hits to count, a positive integer (default 1)
+   * @returns the count in the current window (these hits included) and the seconds until it resets
+   * @throws TesseraArgumentError (`invalid_argument`) for a bad key, window or number of hits
    * @throws UnavailableError (`store_unavailable`)
    */
-  increment(key: string, windowSeconds: number): Promise<CounterState>;
+  increment(key: string, windowSeconds: number, hits?: number): Promise<CounterState>;
 
   /**
    * Records `key` as seen for `ttlSeconds`, in one step with the check: true the first time, false while it is still

@@ -12,6 +12,11 @@ export interface GrantContext {
   readonly params: ReadonlyMap<string, string>;
   /** RFC 7638 thumbprint of the request's valid DPoP proof key. */
   readonly jkt: string | undefined;
+  /**
+   * The rate limit's verdict on this request. Already settled for every grant but `client_credentials`, which may
+   * mint while it is pending and must await it before answering (withdrawing what it stored on a refusal).
+   */
+  readonly admitted: Promise<void>;
 }
 
 /** A grant handler: returns the token answer or throws an {@link OAuthError}. */

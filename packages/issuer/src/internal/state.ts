@@ -39,6 +39,8 @@ export interface IssuerState {
   };
   /** Counts one rate-limit hit (the store's `increment`, a process-local counter, or the user's). */
   readonly count: (key: string, windowSeconds: number) => Promise<CounterState>;
+  /** Rate-limit counters (`token:<client>`) this process saw past their limit, until their window ends. */
+  readonly limited: TtlCache<string, true>;
   /** Last known failed-authentication counts per client id (the store holds the shared count). */
   readonly failedAuth: TtlCache<string, number>;
   /** Refresh token records by fingerprint: immutable once issued, so a rotation needs only the store's `rotate`. */

@@ -2,7 +2,7 @@ import type { JwtClaims } from '@tessera/core';
 import type { Context } from 'koa';
 import { OAuthError } from '../errors.js';
 import { authenticateClient, invalidClient } from '../http/client-auth.js';
-import { enforceRateLimit } from '../http/rate-limit.js';
+import { mayOverlapCount, startRateLimit } from '../http/rate-limit.js';
 import { readBody } from '../http/read-body.js';
 import { sendJson } from '../http/respond.js';
 import type { IssuerState } from '../internal/state.js';
@@ -31,14 +31,17 @@ export function introspectRoute(state: IssuerState): (ctx: Context) => Promise<v
     const { params } = body;
     const { client } = await authenticateClient(state, ctx, params);
     if (client.isPublic) throw invalidClient(state, 'introspection needs a confidential client');
-    await enforceRateLimit(state, 'introspect', client.id);
+    // The count and the look-up start together (one round trip on a pipelining store): a look-up only reads, and its
+    // answer is used only once the count admits the request. A client this process saw past its limit waits first.
+    const admitted = startRateLimit(state, 'introspect', client.id);
+    if (!mayOverlapCount(state, 'introspect', client.id)) await admitted;
     const token = params.get('token');
     if (token === undefined) throw new OAuthError('invalid_request', 'the "token" parameter is required');
     const visible = (owner: unknown): boolean => client.introspect || owner === client.id;
 
     let answer: Record<string, unknown> = INACTIVE;
     const tryRefresh = params.get('token_type_hint') === 'refresh_token' || !token.includes('.');
-    const reading = await state.reader.readAccess(token);
+    const [, reading] = await Promise.all([admitted, state.reader.readAccess(token)]);
     if (reading.active && visible(reading.claims.client_id)) {
       answer = accessAnswer(reading.claims);
     } else if (!reading.active && tryRefresh) {

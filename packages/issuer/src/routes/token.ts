@@ -7,7 +7,7 @@ import { jweServiceLogin } from '../grants/jwe-service-login.js';
 import { passwordGrant } from '../grants/password.js';
 import { refreshTokenGrant } from '../grants/refresh-token.js';
 import { authenticateClient } from '../http/client-auth.js';
-import { enforceRateLimit } from '../http/rate-limit.js';
+import { mayOverlapCount, startRateLimit } from '../http/rate-limit.js';
 import { readBody } from '../http/read-body.js';
 import { sendJson, toOAuthError } from '../http/respond.js';
 import type { IssuerState } from '../internal/state.js';
@@ -50,9 +50,15 @@ export function tokenRoute(state: IssuerState): (ctx: Context) => Promise<void> 
       if (!client.grants.has(grantType as GrantType)) {
         throw new OAuthError('unauthorized_client', `the client may not use the ${grantType} grant`);
       }
-      await enforceRateLimit(state, 'token', client.id);
+      const admitted = startRateLimit(state, 'token', client.id);
+      // client_credentials mints while the count is under way (one round trip with an opaque token's write on a
+      // pipelining store) and withdraws the token if the count refuses; every other grant consumes something (a
+      // code, a refresh token, a DPoP proof's jti) and waits for the count first.
+      const overlap = grantType === 'client_credentials' && ctx.req.headers.dpop === undefined
+        && mayOverlapCount(state, 'token', client.id);
+      if (!overlap) await admitted;
       const jkt = await state.dpop.check(ctx, state.urls.token, client.requireDpop);
-      sendJson(ctx, 200, await handler({ state, ctx, client, params, jkt }));
+      sendJson(ctx, 200, await handler({ state, ctx, client, params, jkt, admitted }));
     } catch (err) {
       state.audit({ type: 'token.rejected', clientId, grantType, error: toOAuthError(err).code, outcome: 'failure' });
       throw err;

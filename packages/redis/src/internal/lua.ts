@@ -175,11 +175,11 @@ redis.call('PUBLISH', ARGV[1], ARGV[2])
 return 1
 `;
 
-/** Count a hit in a fixed window. KEYS: counter. ARGV: window ms. → {count, ms left} */
+/** Count hits in a fixed window. KEYS: counter. ARGV: window ms, hits (≥ 1). → {count, ms left} */
 export const INCREMENT = `
-local n = redis.call('INCR', KEYS[1])
+local n = redis.call('INCRBY', KEYS[1], ARGV[2])
 local left = redis.call('PTTL', KEYS[1])
-if n == 1 or left < 0 then
+if n == tonumber(ARGV[2]) or left < 0 then
   redis.call('PEXPIRE', KEYS[1], ARGV[1])
   left = tonumber(ARGV[1])
 end

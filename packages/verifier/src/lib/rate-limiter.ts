@@ -1,4 +1,4 @@
-import { TesseraArgumentError, parseDuration, type TokenStore } from '@tessera/core';
+import { TesseraArgumentError, createCoalescedCounter, parseDuration, type TokenStore } from '@tessera/core';
 import { RateLimitError } from '../errors.js';
 import type { AuthResult } from '../types.js';
 import type { RateLimitOptions } from '../verifier-options.js';
@@ -9,7 +9,8 @@ export type RateLimiter = (auth: AuthResult) => Promise<void>;
 
 /**
  * A fixed-window limit per subject, per client (`client_id`, else `azp`) or per key of the caller's, on the
- * store's counter (`increment`), so every instance sharing the store shares the count.
+ * store's counter (`increment`), so every instance sharing the store shares the count. The hits on one key in one
+ * turn of the event loop are sent as one `increment` (exact counts each: see `createCoalescedCounter`).
  * @throws {TesseraArgumentError} `invalid_argument` for a bad `limit`, `window` or `by`
  */
 export function createRateLimiter(options: RateLimitOptions, store: TokenStore): RateLimiter {
@@ -26,10 +27,11 @@ export function createRateLimiter(options: RateLimitOptions, store: TokenStore):
   if (window <= 0) throw new TesseraArgumentError('"rateLimit.window" must be positive');
   const limit = options.limit;
   if (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit <= 0) throw new TesseraArgumentError('"rateLimit.limit" must be a positive integer');
+  const count = createCoalescedCounter(store);
   return async (auth) => {
     const name = key(auth);
     if (name === undefined) return;
-    const counter = await store.increment(`ratelimit:${name}`, window).catch(storeFailure);
+    const counter = await count(`ratelimit:${name}`, window).catch(storeFailure);
     if (counter.count > limit) throw new RateLimitError('too many requests', { retryAfter: counter.resetSeconds });
   };
 }

@@ -38,9 +38,22 @@ export function defineCounterTests(h: ConformanceHarness): void {
     expect(states.map((s) => s.count).sort((x, y) => x - y)).toStrictEqual(Array.from({ length: 100 }, (_, i) => i + 1));
   });
 
-  it('rejects a window of zero or less, or a bad key, with invalid_argument', async () => {
+  it('counts several hits in one step (a coalesced burst), opening the window like one hit', async () => {
+    const key = newKey('rate');
+    const burst = await h.store().increment(key, 60, 5);
+    expect(burst.count).toBe(5);
+    expect(burst.resetSeconds).toBeGreaterThan(59);
+    expect(burst.resetSeconds).toBeLessThanOrEqual(60);
+    expect((await h.store().increment(key, 60)).count).toBe(6);
+    expect((await h.store().increment(key, 60, 2)).count).toBe(8);
+  });
+
+  it('rejects a window of zero or less, a bad key or a number of hits that is not a positive integer, with invalid_argument', async () => {
     await expectError(h.store().increment(newKey('rate'), 0), 'invalid_argument', /windowSeconds/);
     await expectError(h.store().increment('', 60), 'invalid_argument', /"key"/);
+    for (const hits of [0, -1, 1.5, Number.NaN]) {
+      await expectError(h.store().increment(newKey('rate'), 60, hits), 'invalid_argument', /"hits"/);
+    }
   });
 }
 

@@ -23,6 +23,13 @@ export function assertPositiveTtl(name: string, ttl: unknown): asserts ttl is nu
   }
 }
 
+/** Throws unless `hits` (a counter increment) is a positive safe integer. */
+export function assertHits(name: string, hits: unknown): asserts hits is number {
+  if (typeof hits !== 'number' || !Number.isSafeInteger(hits) || hits < 1) {
+    throw new TesseraArgumentError(`"${name}" must be a positive integer`);
+  }
+}
+
 /** Throws unless `ttl` is a finite number; zero or less is allowed and means "nothing to keep". */
 export function assertTtl(name: string, ttl: unknown): asserts ttl is number {
   if (typeof ttl !== 'number' || !Number.isFinite(ttl)) {
