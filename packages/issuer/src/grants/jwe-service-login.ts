@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import { invalidClient } from '../http/client-auth.js';
-import { enforceRateLimit } from '../http/rate-limit.js';
+import { startRateLimit } from '../http/rate-limit.js';
 import { OAuthError } from '../errors.js';
 import type { IssuerState } from '../internal/state.js';
 import { passwordLogin } from './password.js';
@@ -36,7 +36,7 @@ export async function jweServiceLogin(state: IssuerState, ctx: Context,
   const apiKey = field(value, 'api_key');
   const client = state.clients.get(apiKey);
   if (client === undefined || client.compat !== 'jwe-service') throw invalidClient(state, 'unknown api_key');
-  await enforceRateLimit(state, 'token', client.id);
+  await startRateLimit(state, 'token', client.id);
   const jkt = await state.dpop.check(ctx, state.urls.token, client.requireDpop);
   const { body } = await passwordLogin(state, ctx, client, username, password, undefined, jkt);
   const encrypted = client.format === 'jwe-dir';

@@ -25,9 +25,10 @@ function ignore(): void {}
 
 /**
  * Starts counting one hit on an endpoint's per-client limit and returns its verdict without waiting for it, so the
- * route can issue its own store operation in the same tick: on a pipelining store (Redis) the count and that
- * operation then travel in one round trip. The verdict is marked handled at once (a route that fails for another
- * reason first leaves no unhandled rejection); awaiting it still throws.
+ * route can issue its own store operation in the same turn of the event loop: on a pipelining store (Redis) the count
+ * and that operation then travel together. Awaiting the verdict at once enforces the limit before anything else. The
+ * verdict is marked handled at once (a route that fails for another reason first leaves no unhandled rejection);
+ * awaiting it still throws.
  *
  * @param state - the issuer
  * @param endpoint - `token` or `introspect`
@@ -57,15 +58,4 @@ export function startRateLimit(state: IssuerState, endpoint: LimitedEndpoint, cl
  */
 export function mayOverlapCount(state: IssuerState, endpoint: LimitedEndpoint, clientId: string): boolean {
   return state.rateLimit[endpoint] === undefined || !state.limited.has(`${endpoint}:${clientId}`);
-}
-
-/**
- * Enforces a per-client rate limit on an endpoint: counts the hit and waits for the verdict.
- * @param state - the issuer
- * @param endpoint - `token` or `introspect`
- * @param clientId - the authenticated client
- * @throws {OAuthError} `temporarily_unavailable` with status 429 and `Retry-After` past the limit
- */
-export function enforceRateLimit(state: IssuerState, endpoint: LimitedEndpoint, clientId: string): Promise<void> {
-  return startRateLimit(state, endpoint, clientId);
 }
