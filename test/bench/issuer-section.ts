@@ -96,9 +96,13 @@ async function introspectRow(server: ChildServer, path: string, client: string, 
   return measured(server, await introspectSpec(server, path, client), seconds);
 }
 
-/** Tessera against the peer, loaded at once ({@link pairedAtOnce}, 10 connections each, 2 s turns): the median ratio. */
-async function pairedVsPeer(ours: ChildServer, ourSpec: LoadSpec, peer: ChildServer, peerSpec: LoadSpec, turns: number): Promise<number> {
-  const paired = await pairedAtOnce(turns, async () => (await measured(peer, peerSpec, 2, 10)).perCpu, async () => (await measured(ours, ourSpec, 2, 10)).perCpu);
+/**
+ * A row against its reference (Tessera against the peer), loaded at once ({@link pairedAtOnce}, 10 connections each,
+ * 2 s turns): the median ratio of requests per server CPU-second.
+ */
+async function pairedRatio(row: ChildServer, rowSpec: LoadSpec, reference: ChildServer, referenceSpec: LoadSpec, turns: number): Promise<number> {
+  const paired = await pairedAtOnce(turns, async () => (await measured(reference, referenceSpec, 2, 10)).perCpu,
+    async () => (await measured(row, rowSpec, 2, 10)).perCpu);
   return paired.median;
 }
 
@@ -109,20 +113,18 @@ async function pairedVsPeer(ours: ChildServer, ourSpec: LoadSpec, peer: ChildSer
  */
 async function whereTheGainComes(start: (file: string, env?: Record<string, string>) => Promise<ChildServer>, servers: ChildServer[],
   noop: ChildServer, memory: ChildServer, turns: number): Promise<string[]> {
-  const [perHit, deferred] = await Promise.all([start('tessera-server.ts', { STORE: 'memory', RATE_LIMIT: 'per-hit' }), start('noop-deferred-server.ts')]);
+  const [perHit, deferred] = await Promise.all([start('tessera-server.ts', { STORE: 'memory', RATE_LIMIT: 'per-hit' }), start('noop-server.ts', { ANSWER: 'next-turn' })]);
   servers.push(perHit, deferred);
   for (const server of [perHit, deferred]) await load(tokenSpec(server.url, '/token', 'opaque'), 1);
-  const paired = async (row: ChildServer, rowSpec: LoadSpec, reference: ChildServer, referenceSpec: LoadSpec) =>
-    (await pairedAtOnce(turns, async () => (await measured(reference, referenceSpec, 2, 10)).perCpu,
-      async () => (await measured(row, rowSpec, 2, 10)).perCpu)).median.toFixed(2);
-  const token = await paired(memory, tokenSpec(memory.url, '/token', 'opaque'), perHit, tokenSpec(perHit.url, '/token', 'opaque'));
-  const introspect = await paired(memory, await introspectSpec(memory, '/introspect', 'opaque'), perHit, await introspectSpec(perHit, '/introspect', 'opaque'));
-  const limit = await paired(deferred, tokenSpec(deferred.url, '/token', 'x'), noop, tokenSpec(noop.url, '/token', 'x'));
+  const token = await pairedRatio(memory, tokenSpec(memory.url, '/token', 'opaque'), perHit, tokenSpec(perHit.url, '/token', 'opaque'), turns);
+  const introspect = await pairedRatio(memory, await introspectSpec(memory, '/introspect', 'opaque'), perHit,
+    await introspectSpec(perHit, '/introspect', 'opaque'), turns);
+  const limit = await pairedRatio(deferred, tokenSpec(deferred.url, '/token', 'x'), noop, tokenSpec(noop.url, '/token', 'x'), turns);
   return [
     'Where the opaque rows\' speed comes from (requests per server CPU-second, paired at once, median): the rate-limit ' +
       'counter coalesced per turn of the event loop (one increment per client and turn; requests answered after the ' +
-      `turn's I/O) vs one increment per hit, memory store: /token ${token}×, /introspect ${introspect}×; the no-op Koa route ` +
-      `answering one turn later vs at once: ${limit}× — under this closed-loop load most of the coalescing gain is that ` +
+      `turn's I/O) vs one increment per hit, memory store: /token ${token.toFixed(2)}×, /introspect ${introspect.toFixed(2)}×; ` +
+      `the no-op Koa route answering one turn later vs at once: ${limit.toFixed(2)}× — under this closed-loop load most of the coalescing gain is that ` +
       'scheduling, which the no-op route shows too.',
   ];
 }
@@ -134,7 +136,7 @@ interface Measurement {
   peer?: Figures;
   limit?: Figures;
   note?: string;
-  /** {@link pairedVsPeer}'s median ratio. */
+  /** {@link pairedRatio}'s median ratio. */
   paired?: number;
 }
 
@@ -254,7 +256,7 @@ export async function run(): Promise<string> {
       if (withPeer) {
         for (const m of measuredRows) {
           const ours = m.name === 'Tessera, memory store' ? memory : m.name === 'Tessera, Redis store' ? onRedis : undefined;
-          if (ours !== undefined) m.paired = await pairedVsPeer(ours, tokenSpec(ours.url, '/token', client), peer, tokenSpec(peer.url, '/token', client), turns);
+          if (ours !== undefined) m.paired = await pairedRatio(ours, tokenSpec(ours.url, '/token', client), peer, tokenSpec(peer.url, '/token', client), turns);
         }
       }
       rows.push(...measuredRows);
@@ -294,7 +296,7 @@ export async function run(): Promise<string> {
         const peerSpec = await introspectSpec(peer, '/token/introspection', client);
         for (const m of measuredRows) {
           const ours = m.name === 'Tessera, memory store' ? memory : m.name === 'Tessera, Redis store' ? onRedis : undefined;
-          if (ours !== undefined) m.paired = await pairedVsPeer(ours, await introspectSpec(ours, '/introspect', client), peer, peerSpec, turns);
+          if (ours !== undefined) m.paired = await pairedRatio(ours, await introspectSpec(ours, '/introspect', client), peer, peerSpec, turns);
         }
       }
       rows.push(...measuredRows);
