@@ -14,6 +14,8 @@ export interface Row {
   baseline: string;
   /** Name of the contender that marks the limit ("raw node:crypto"). */
   limit?: string;
+  /** Operations each run of a contender does (a batch): ops/s counts them all. @default 1 */
+  opsPerRun?: number;
 }
 
 export interface Measured {
@@ -43,7 +45,7 @@ export async function measure(rows: Row[], timeMs: number, rounds = 3): Promise<
       for (const task of bench.tasks) {
         const r = task.result;
         if (r.state !== 'completed') throw new Error(`${row.operation} / ${task.name}: ${r.state}`);
-        ops.set(task.name, Math.max(ops.get(task.name) ?? 0, r.throughput.mean));
+        ops.set(task.name, Math.max(ops.get(task.name) ?? 0, r.throughput.mean * (row.opsPerRun ?? 1)));
       }
     }
     const base = ops.get(row.baseline) ?? NaN;

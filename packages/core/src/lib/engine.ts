@@ -1,3 +1,4 @@
+import type { JwsAlgorithm } from '../algorithms.js';
 import type { JoseHeader, TesseraKey } from '../types.js';
 
 /**
@@ -48,8 +49,20 @@ export interface DecryptLimits {
 }
 
 /**
- * The cryptographic seam: the only place a signature is checked or a ciphertext opened. Everything else — size caps,
- * header parsing, allowlists, `crit`, key selection, claims — is policy code shared by every engine.
+ * The protected header of a JWS Tessera signs: `alg`, then the members it writes, in this order. An engine that signs
+ * serializes it with `JSON.stringify`, exactly as jose does, so both write the same header bytes.
+ */
+export interface JwsSigningHeader {
+  readonly alg: JwsAlgorithm;
+  readonly typ?: string;
+  readonly cty?: string;
+  readonly kid?: string;
+}
+
+/**
+ * The cryptographic seam: the only place a signature is checked or a ciphertext opened (and, where the engine offers
+ * it, a JWS signed). Everything else — size caps, header parsing, allowlists, `crit`, key selection, claims — is
+ * policy code shared by every engine.
  *
  * An engine answers exactly one question per call: "is this signature/ciphertext good under this key, and what are
  * the payload bytes?". It throws {@link SignatureError} / {@link DecryptionError} (or `token_too_large` for an
@@ -83,4 +96,11 @@ export interface VerificationEngine {
    * (lent, see above), at once or as a promise.
    */
   decryptJwe(jwe: CompactJwe, key: TesseraKey, limits: DecryptLimits): Uint8Array | Promise<Uint8Array>;
+  /**
+   * Signs `payload` under `key` (a secret or private key whose `alg` is `header.alg`, already checked by the caller)
+   * and returns the compact JWS, its protected header `JSON.stringify(header)` — or `undefined` to leave the signature
+   * to jose (a key this engine does not take). Optional: an engine without it leaves every signature to jose. Deterministic
+   * algorithms (HS*, RS*, EdDSA) must give exactly jose's token; the others one that jose verifies.
+   */
+  signJws?(header: JwsSigningHeader, payload: Uint8Array, key: TesseraKey): string | Promise<string> | undefined;
 }

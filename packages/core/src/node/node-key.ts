@@ -63,14 +63,23 @@ interface CryptoKeyAlgorithmShape {
 }
 
 /**
- * The `KeyObject` of a verification `CryptoKey` jose would accept for `alg`, or `undefined` when it would not. RSA keys
- * need 2048 bits, as in jose — or 1024 for a key imported with `allowWeakRsa`, which the jose engine then verifies
- * with WebCrypto directly (`minRsaBits` says which).
+ * The `KeyObject` of a `CryptoKey` jose would accept for `alg` and `usage` (`verify` with a public key or secret,
+ * `sign` with a private key or secret), or `undefined` when it would not. RSA keys need 2048 bits, as in jose — or
+ * 1024 for a key imported with `allowWeakRsa`, which the jose engine then verifies with WebCrypto directly
+ * (`minRsaBits` says which).
+ *
+ * @param alg - The JWS algorithm the key is used with.
+ * @param key - The WebCrypto key.
+ * @param type - The key type `usage` needs.
+ * @param usage - `verify` or `sign`.
+ * @param minRsaBits - The smallest RSA modulus accepted.
+ * @returns The key's `KeyObject`, or `undefined` to leave the key to jose.
  */
-function verifyKeyObject(alg: JwsAlgorithm, key: CryptoKey, type: 'secret' | 'public', minRsaBits = 2048): KeyObject | undefined {
+export function jwsKeyObject(alg: JwsAlgorithm, key: CryptoKey, type: 'secret' | 'public' | 'private',
+  usage: 'verify' | 'sign', minRsaBits = 2048): KeyObject | undefined {
   const expected = EXPECTED[alg];
   const algorithm = key.algorithm as CryptoKeyAlgorithmShape;
-  if (key.type !== type || !key.usages.includes('verify') || algorithm.name !== expected.name) return undefined;
+  if (key.type !== type || !key.usages.includes(usage) || algorithm.name !== expected.name) return undefined;
   if (expected.hash !== undefined && algorithm.hash?.name !== expected.hash) return undefined;
   if (expected.namedCurve !== undefined && algorithm.namedCurve !== expected.namedCurve) return undefined;
   // jose refuses RSA keys under 2048 bits for RS*/PS* (its checkModulusLength).
@@ -87,20 +96,20 @@ function jwsCheck(alg: JwsAlgorithm, key: TesseraKey): SignatureCheck | undefine
       if (key.type !== 'secret') return undefined;
       // An empty HMAC key is refused by WebCrypto's importKey; leave it to jose to say so.
       if (material instanceof Uint8Array) return material.length === 0 ? undefined : hmacCheck(alg, createSecretKey(material));
-      const keyObject = verifyKeyObject(alg, material, 'secret');
+      const keyObject = jwsKeyObject(alg, material, 'secret', 'verify');
       return keyObject && hmacCheck(alg, keyObject);
     }
     case 'RS256': case 'RS384': case 'RS512': case 'PS256': case 'PS384': case 'PS512': {
       const minBits = key.verifyOnly === 'allowWeakRsa' ? 1024 : 2048;
-      const keyObject = material instanceof Uint8Array ? undefined : verifyKeyObject(alg, material, 'public', minBits);
+      const keyObject = material instanceof Uint8Array ? undefined : jwsKeyObject(alg, material, 'public', 'verify', minBits);
       return keyObject && rsaCheck(alg, keyObject);
     }
     case 'ES256': case 'ES384': case 'ES512': {
-      const keyObject = material instanceof Uint8Array ? undefined : verifyKeyObject(alg, material, 'public');
+      const keyObject = material instanceof Uint8Array ? undefined : jwsKeyObject(alg, material, 'public', 'verify');
       return keyObject?.asymmetricKeyDetails?.namedCurve === ECDSA_CURVES[alg].openssl ? ecdsaCheck(alg, keyObject) : undefined;
     }
     case 'EdDSA': {
-      const keyObject = material instanceof Uint8Array ? undefined : verifyKeyObject(alg, material, 'public');
+      const keyObject = material instanceof Uint8Array ? undefined : jwsKeyObject(alg, material, 'public', 'verify');
       return keyObject?.asymmetricKeyType === 'ed25519' ? eddsaCheck(keyObject) : undefined;
     }
   }

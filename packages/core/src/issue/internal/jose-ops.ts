@@ -1,6 +1,8 @@
 import { CompactEncrypt, CompactSign, type CompactJWEHeaderParameters, type CompactJWSHeaderParameters } from 'jose';
 import type { JwsAlgorithm } from '../../algorithms.js';
 import { TesseraArgumentError, UnsupportedAlgorithmError } from '../../errors.js';
+import { getDefaultEngine } from '../../lib/default-engine.js';
+import type { JwsSigningHeader } from '../../lib/engine.js';
 import type { TesseraKey } from '../../types.js';
 import { keyFailure, type EncryptionTarget } from './keys.js';
 
@@ -35,12 +37,16 @@ function withMembers<T extends Record<string, unknown>>(header: T, members: Head
   return header;
 }
 
-/** Signs `payload` as a compact JWS with header `{ alg, typ?, cty?, kid? }`. */
+/**
+ * Signs `payload` as a compact JWS with header `{ alg, typ?, cty?, kid? }`: by the default engine where it signs (the
+ * node:crypto engine on Node; `TESSERA_ENGINE=jose` forces jose), else, and for any key it leaves alone, by jose.
+ */
 export async function signCompact(payload: Uint8Array, key: TesseraKey, alg: JwsAlgorithm, members: HeaderMembers,
   name: string): Promise<string> {
-  const header = withMembers<CompactJWSHeaderParameters>({ alg }, members);
+  const header = withMembers<CompactJWSHeaderParameters & JwsSigningHeader>({ alg }, members);
+  const engine = getDefaultEngine();
   try {
-    return await new CompactSign(payload).setProtectedHeader(header).sign(key.key);
+    return await (engine.signJws?.(header, payload, key) ?? new CompactSign(payload).setProtectedHeader(header).sign(key.key));
   } catch (err) {
     throw keyFailure(err, `"${name}" cannot sign with ${alg}`);
   }
