@@ -1,7 +1,7 @@
-import { base64url } from 'jose';
 import { TesseraArgumentError } from '../../errors.js';
 import type { JwtClaims } from '../../types.js';
 import { parseDuration } from '../../lib/duration.js';
+import { randomBase64url } from '../../lib/random-id.js';
 import type { SignJwtOptions } from '../sign-jwt.js';
 import { isPlainObject } from './encode.js';
 
@@ -15,7 +15,7 @@ const REGISTERED = new Set(['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti']);
 
 /** A random 128-bit `jti`, base64url without padding (22 characters). */
 export function randomJti(): string {
-  return base64url.encode(globalThis.crypto.getRandomValues(new Uint8Array(16)));
+  return randomBase64url(16);
 }
 
 function fail(message: string): never {
