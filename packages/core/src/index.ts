@@ -7,7 +7,7 @@
 export * from './errors.js';
 export * from './algorithms.js';
 export type * from './types.js';
-export type { VerificationEngine, CompactJws, CompactJwe, DecryptLimits, DecryptCompat } from './lib/engine.js';
+export type { VerificationEngine, CompactJws, CompactJwe, DecryptLimits, DecryptCompat, JwsSigningHeader } from './lib/engine.js';
 export * from './keys/index.js';
 export * from './issue/index.js';
 export * from './verify/index.js';
