@@ -126,8 +126,8 @@ export async function issueToken(options: IssueTokenOptions): Promise<IssuedToke
   }
   const claims = opts.claims ?? {};
   const life = lifetime(opts);
-  // Every member written out, always in this order: buildClaims reads them from an object of one stable shape (a
-  // spread here made it a slow dictionary object, ≈ 20 µs per token).
+  // Every member written out, no spread: V8 (Node 20) builds an object spread and then extended slowly, and the token
+  // paid ≈ 20 µs for it here.
   const signOptions: SignJwtOptions = {
     expiresIn: life.expiresIn,
     allowNoExpiry: life.allowNoExpiry,

@@ -99,8 +99,8 @@ export interface VerificationEngine {
   /**
    * Signs `payload` under `key` (a secret or private key whose `alg` is `header.alg`, already checked by the caller)
    * and returns the compact JWS, its protected header `JSON.stringify(header)` — or `undefined` to leave the signature
-   * to jose (a key this engine does not take). Optional: an engine without it leaves every signature to jose. Deterministic
-   * algorithms (HS*, RS*, EdDSA) must give exactly jose's token; the others one that jose verifies.
+   * to jose (a key this engine does not take). Optional: an engine without it leaves every signature to jose.
+   * Deterministic algorithms (HS*, RS*, EdDSA) must give exactly jose's token; the others one that jose verifies.
    */
   signJws?(header: JwsSigningHeader, payload: Uint8Array, key: TesseraKey): string | Promise<string> | undefined;
 }

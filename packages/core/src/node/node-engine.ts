@@ -127,7 +127,8 @@ function decryptWithKeyManagement(jwe: CompactJwe, key: TesseraKey, limits: Decr
  * {@link TesseraKey} object.
  *
  * It also signs JWTs (`signJwt`, `signAndEncrypt`, `issueToken` use the default engine): HS*, ES*, EdDSA with
- * node:crypto at once, at about half of jose's CPU per ES256 token; RS*, PS* on libuv's thread pool, as WebCrypto does. Deterministic algorithms give exactly jose's token, the others tokens jose verifies (the differential suite
+ * node:crypto at once, at about half of jose's CPU per ES256 token; RS*, PS* on libuv's thread pool, as WebCrypto
+ * does. Deterministic algorithms give exactly jose's token, the others tokens jose verifies (the differential suite
  * checks both); keys jose would refuse are left to jose, so it refuses them with the usual error.
  *
  * The Node build of `@tessera/core` installs it as the default; `TESSERA_ENGINE=jose` (or `engine: joseEngine`)

@@ -72,8 +72,8 @@ export async function mintAccessToken(state: IssuerState, client: ResolvedClient
     return { token, jti, expiresIn: ttl, tracked: { hash, jti, ttlSeconds: ttl } };
   }
 
-  // One object literal of one shape for every format (members not used by a format are undefined, which issueToken
-  // ignores): options built by spreading another object are much slower for issueToken to read (≈ 15 µs per token).
+  // One object literal of one shape for every format (members a format does not use are undefined, which issueToken
+  // ignores), not a base object spread and extended: V8 (Node 20) handles those slowly, ≈ 15 µs per token here.
   const jwt = client.format === 'jwt';
   const issued = await issueToken({
     format: client.format,
