@@ -8,13 +8,11 @@ import { createSigner } from 'fast-jwt';
 import jsonwebtoken from 'jsonwebtoken';
 import { generateKeyPair, generateSecret, importSecret, signJwt, type TesseraKey } from '@tessera/core';
 import type { Contender, Row } from './table.js';
+import { JOSE, RAW, claims } from './verify-rows.js';
 // What Node resolves `@tessera/core` to (its `node` export condition): the entry that installs the node:crypto engine
 // as the default. The bench runs on tsx, whose tsconfig `paths` map the bare name to the isomorphic entry instead.
 import '../../packages/core/src/index.node.js';
 
-const claims = { sub: 'user-123', iss: 'https://issuer.example', aud: 'api://bench', scope: 'read write' };
-const JOSE = 'plain jose';
-const RAW = 'raw node:crypto';
 const ENGINE_ENV_VAR = 'TESSERA_ENGINE';
 const BATCH = 8;
 

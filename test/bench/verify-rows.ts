@@ -33,9 +33,10 @@ import {
 import { nodeEngine } from '@tessera/core/node';
 import type { Contender, Row } from './table.js';
 
-const claims = { sub: 'user-123', iss: 'https://issuer.example', aud: 'api://bench', scope: 'read write' };
-const JOSE = 'plain jose';
-const RAW = 'raw node:crypto';
+/** The claims every core bench token carries, and the names of the baseline and limit contenders. */
+export const claims = { sub: 'user-123', iss: 'https://issuer.example', aud: 'api://bench', scope: 'read write' };
+export const JOSE = 'plain jose';
+export const RAW = 'raw node:crypto';
 
 function segments(token: string): [string, string, string] {
   const [h, p, s] = token.split('.');

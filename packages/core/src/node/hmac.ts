@@ -4,7 +4,8 @@ import type { SignatureCheck } from './signature-check.js';
 /** The HMAC JWS algorithms (RFC 7518 §3.2). */
 export type HmacAlgorithm = 'HS256' | 'HS384' | 'HS512';
 
-const HASH: Readonly<Record<HmacAlgorithm, string>> = Object.freeze({ HS256: 'sha256', HS384: 'sha384', HS512: 'sha512' });
+/** The node:crypto hash of each HMAC `alg`. */
+export const HMAC_HASH: Readonly<Record<HmacAlgorithm, string>> = Object.freeze({ HS256: 'sha256', HS384: 'sha384', HS512: 'sha512' });
 const MAC_BYTES: Readonly<Record<HmacAlgorithm, number>> = Object.freeze({ HS256: 32, HS384: 48, HS512: 64 });
 
 /**
@@ -17,7 +18,7 @@ const MAC_BYTES: Readonly<Record<HmacAlgorithm, number>> = Object.freeze({ HS256
  * @returns A function answering whether `signatureB64` is the MAC of `signingInput`.
  */
 export function hmacCheck(alg: HmacAlgorithm, key: KeyObject): SignatureCheck {
-  const hash = HASH[alg];
+  const hash = HMAC_HASH[alg];
   const macBytes = MAC_BYTES[alg];
   // Unpadded base64url spells n bytes in exactly ceil(4n / 3) characters.
   const macChars = Math.ceil((macBytes * 4) / 3);

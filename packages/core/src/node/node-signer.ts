@@ -1,9 +1,11 @@
-import { constants, createHmac, createSecretKey, sign as cryptoSign, type KeyObject } from 'node:crypto';
+import { createHmac, createSecretKey, sign as cryptoSign, type KeyObject } from 'node:crypto';
 import type { JwsAlgorithm } from '../algorithms.js';
 import type { JwsSigningHeader } from '../lib/engine.js';
 import type { TesseraKey } from '../types.js';
 import { ECDSA_CURVES } from './ecdsa.js';
+import { HMAC_HASH } from './hmac.js';
 import { jwsKeyObject } from './node-key.js';
+import { rsaParameters, type RsaAlgorithm } from './rsa.js';
 
 /**
  * Signs a JWS signing input (RFC 7515 §5.1: the ASCII `protected.payload`). HMAC, ECDSA and Ed25519 sign at once, in
@@ -22,13 +24,9 @@ function onThreadPool(hash: string, options: Parameters<typeof cryptoSign>[2]): 
   });
 }
 
-function rsaSigner(alg: JwsAlgorithm, key: KeyObject): Signer {
-  const bits = Number(alg.slice(2));
-  // PSS with MGF1 on the same hash and a salt as long as the hash (RFC 7518 §3.5), what jose asks WebCrypto for.
-  const options = alg.startsWith('PS')
-    ? { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: bits / 8 }
-    : { key, padding: constants.RSA_PKCS1_PADDING };
-  return onThreadPool(`sha${bits}`, Object.freeze(options));
+function rsaSigner(alg: RsaAlgorithm, key: KeyObject): Signer {
+  const { hash, options } = rsaParameters(alg, key);
+  return onThreadPool(hash, options);
 }
 
 /**
@@ -46,7 +44,7 @@ function prepareSigner(key: TesseraKey): Signer | undefined {
         ? (material.length === 0 ? undefined : createSecretKey(material))
         : jwsKeyObject(alg, material, 'secret', 'sign');
       if (secret === undefined) return undefined;
-      const hash = `sha${alg.slice(2)}`;
+      const hash = HMAC_HASH[alg];
       return (signingInput) => createHmac(hash, secret).update(signingInput).digest();
     }
     case 'RS256': case 'RS384': case 'RS512': case 'PS256': case 'PS384': case 'PS512': {

@@ -9,6 +9,25 @@ const BITS: Readonly<Record<RsaAlgorithm, 256 | 384 | 512>> = Object.freeze({
 });
 
 /**
+ * The hash and node:crypto key options of an RSA JWS `alg`, for signing and verifying alike: PKCS #1 v1.5, or PSS with
+ * MGF1 on the same hash and a salt exactly as long as the hash (RFC 7518 §3.5) — what jose asks WebCrypto for.
+ *
+ * @param alg - `RS256`…`RS512` or `PS256`…`PS512`.
+ * @param key - The private key (to sign) or public key (to verify).
+ * @returns The hash name and the frozen key options.
+ */
+export function rsaParameters(alg: RsaAlgorithm, key: KeyObject): {
+  hash: string;
+  options: { key: KeyObject; padding: number; saltLength?: number };
+} {
+  const bits = BITS[alg];
+  const options = alg.startsWith('PS')
+    ? Object.freeze({ key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: bits / 8 })
+    : Object.freeze({ key, padding: constants.RSA_PKCS1_PADDING });
+  return { hash: `sha${bits}`, options };
+}
+
+/**
  * A check of JWS RSA signatures. PSS uses MGF1 with the same hash and a salt exactly as long as the hash (RFC 7518
  * §3.5), which is what jose asks WebCrypto for; node:crypto's own default when verifying would accept any salt length.
  *
@@ -17,11 +36,7 @@ const BITS: Readonly<Record<RsaAlgorithm, 256 | 384 | 512>> = Object.freeze({
  * @returns A function answering whether `signatureB64` signs `signingInput`.
  */
 export function rsaCheck(alg: RsaAlgorithm, key: KeyObject): SignatureCheck {
-  const bits = BITS[alg];
-  const hash = `sha${bits}`;
-  const options = alg.startsWith('PS')
-    ? Object.freeze({ key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: bits / 8 })
-    : Object.freeze({ key, padding: constants.RSA_PKCS1_PADDING });
+  const { hash, options } = rsaParameters(alg, key);
   return (signingInput, signatureB64) =>
     cryptoVerify(hash, Buffer.from(signingInput, 'latin1'), options, Buffer.from(signatureB64, 'base64url'));
 }
