@@ -18,6 +18,7 @@ import {
 import { Connection, Script, unavailable, withTimeout, type RedisClient, type RedisStoreStats } from './internal/connection.js';
 import { RedisFamilies, ms } from './internal/families.js';
 import { KeySpace } from './internal/keys.js';
+import { SingleServerBatches } from './internal/single-server-batches.js';
 import { DELETE_AND_PUBLISH, GET_OPAQUE, INCREMENT, IS_REVOKED, REVOKE_JTI } from './internal/lua.js';
 import { RevocationSubscriber, formatEvents } from './internal/subscriber.js';
 import { resolveOptions, type RedisTokenStoreOptions } from './redis-token-store-options.js';
@@ -33,6 +34,8 @@ const incrementScript = new Script(INCREMENT);
  * issues or verifies tokens. Every operation is atomic (one Lua script or one command); a refresh-token rotation is
  * one script and one round trip, and revocation and rotation of one family never interleave. Revocations are
  * published on a pub/sub channel, so every store's `subscribeRevocations` listeners hear of them within milliseconds.
+ * On a single Redis the look-ups and writes made for each request (opaque tokens, revocation checks, cached claims)
+ * are gathered per turn of the event loop: one command for a turn's look-ups of a kind, one for its writes.
  *
  * Fails closed: while Redis cannot be reached every operation rejects with `UnavailableError` (`store_unavailable`,
  * 503) within `commandTimeoutMs`, and the store recovers by itself when Redis is back.
@@ -55,6 +58,8 @@ export class RedisTokenStore implements TokenStore {
   readonly #families: RedisFamilies;
   readonly #subscriber: RevocationSubscriber;
   readonly #owned: boolean;
+  /** On a single Redis, the per-request operations of one turn gathered into a few commands. */
+  readonly #batches: SingleServerBatches | undefined;
 
   /**
    * @param options - how to reach Redis, key prefix, channel, timeouts
@@ -66,6 +71,7 @@ export class RedisTokenStore implements TokenStore {
     this.#conn = new Connection(resolved.client, resolved.commandTimeoutMs, resolved.connectTimeoutMs);
     this.#keys = new KeySpace(resolved.keyPrefix, resolved.channel);
     this.#families = new RedisFamilies(this.#conn, this.#keys);
+    this.#batches = this.#conn.cluster ? undefined : new SingleServerBatches(this.#conn, this.#keys);
     const client = resolved.client;
     this.#subscriber = new RevocationSubscriber(
       () => client.duplicate(),
@@ -94,12 +100,13 @@ export class RedisTokenStore implements TokenStore {
     check.key('hash', hash);
     check.positiveTtl('ttlSeconds', ttlSeconds);
     const json = check.opaqueRecord('record', record);
-    await this.#conn.run(1, (c) => c.set(this.#keys.opaque(hash), json, 'PX', ms(ttlSeconds)));
+    await this.#set(this.#keys.opaque(hash), json, ms(ttlSeconds));
   }
 
   /** {@inheritDoc @tessera/core#TokenStore.getOpaqueToken} */
   async getOpaqueToken(hash: string): Promise<OpaqueTokenRecord | undefined> {
     check.key('hash', hash);
+    if (this.#batches !== undefined) return this.#batched().getOpaque(hash);
     const keys = [this.#keys.opaque(hash), this.#keys.opaquePointer(hash)];
     const reply = await this.#conn.script(getOpaqueScript, keys, [this.#conn.cluster ? '0' : '1']);
     if (!Array.isArray(reply) || typeof reply[0] !== 'string') return undefined;
@@ -159,6 +166,7 @@ export class RedisTokenStore implements TokenStore {
   /** {@inheritDoc @tessera/core#TokenStore.isRevoked} */
   async isRevoked(jti: string): Promise<boolean> {
     check.key('jti', jti);
+    if (this.#batches !== undefined) return this.#batched().isRevoked(jti);
     const keys = [this.#keys.denied(jti), this.#keys.jtiPointer(jti)];
     const reply = await this.#conn.script(isRevokedScript, keys, [this.#conn.cluster ? '0' : '1']);
     if (typeof reply === 'string') return !(await this.#familyLive(reply));
@@ -172,14 +180,15 @@ export class RedisTokenStore implements TokenStore {
     const json = check.claims('claims', claims);
     if (this.#conn.closed) throw tokenStoreErrors.closed();
     if (ttlSeconds <= 0) return;
-    await this.#conn.run(1, (c) => c.set(this.#keys.claims(fingerprint), json, 'PX', ms(ttlSeconds)));
+    await this.#set(this.#keys.claims(fingerprint), json, ms(ttlSeconds));
   }
 
   /** {@inheritDoc @tessera/core#TokenStore.getCachedClaims} */
   async getCachedClaims(fingerprint: string): Promise<JwtClaims | undefined> {
     check.key('fingerprint', fingerprint);
-    const json = await this.#conn.run(1, (c) => c.get(this.#keys.claims(fingerprint)));
-    return json === null ? undefined : (JSON.parse(json) as JwtClaims);
+    const key = this.#keys.claims(fingerprint);
+    const json = this.#batches !== undefined ? await this.#batched().get(key) : ((await this.#conn.run(1, (c) => c.get(key))) ?? undefined);
+    return json === undefined ? undefined : (JSON.parse(json) as JwtClaims);
   }
 
   /** {@inheritDoc @tessera/core#TokenStore.subscribeRevocations} */
@@ -292,6 +301,21 @@ export class RedisTokenStore implements TokenStore {
   /** Deletes `key` and publishes `message` in one script. */
   async #publishing(key: string, message: string): Promise<void> {
     await this.#conn.script(deleteScript, [key], [this.#keys.channel, message]);
+  }
+
+  /**
+   * The batches, for a call about to join one; throws at once after `close()`, as every unbatched operation does (a
+   * batch sent later would fail it too, but only once the turn is over).
+   */
+  #batched(): SingleServerBatches {
+    if (this.#conn.closed) throw tokenStoreErrors.closed();
+    return this.#batches!;
+  }
+
+  /** Sets a string key with an expiry: gathered with the turn's other writes on a single Redis, a `SET … PX` on a Cluster. */
+  async #set(key: string, json: string, ttlMs: number): Promise<void> {
+    if (this.#batches !== undefined) await this.#batched().set(key, json, ttlMs);
+    else await this.#conn.run(1, (c) => c.set(key, json, 'PX', ttlMs));
   }
 
   /** Cluster only: whether the family at `familyKey` is live (a missing family counts as revoked: fail closed). */

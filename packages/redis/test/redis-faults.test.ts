@@ -87,7 +87,15 @@ if (systemPeer('redis-server', hasCommand('redis-server') && hasCommand('redis-c
       const s = store(redis.url);
       await s.ping();
       const started = performance.now();
-      const inFlight = Array.from({ length: 200 }, (_, i) => s.markUsed(`k-${i}`, 60));
+      const hash = await newHash();
+      // One command each (markUsed) and batched per turn (the look-ups and writes): all must settle.
+      const operations = [
+        (i: number) => s.markUsed(`k-${i}`, 60),
+        (i: number) => s.isRevoked(`j-${i}`),
+        () => s.getOpaqueToken(hash),
+        () => s.putOpaqueToken(hash, { subject: 's', expiresAt: Math.floor(Date.now() / 1000) + 60 }, 60),
+      ];
+      const inFlight = Array.from({ length: 200 }, (_, i) => operations[i % operations.length]!(i));
       const killed = redis.kill();
       const settled = await Promise.allSettled(inFlight);
       await killed;
@@ -104,10 +112,13 @@ if (systemPeer('redis-server', hasCommand('redis-server') && hasCommand('redis-c
       await s.ping();
       process.kill(redis.pid as number, 'SIGSTOP');
       cleanup.push(async () => process.kill(redis.pid as number, 'SIGCONT'));
-      const { error, ms } = await failure(() => s.isRevoked('j'));
-      expect(error).toMatchObject({ code: 'store_unavailable', message: `token store did not answer within ${COMMAND_TIMEOUT_MS} ms` });
-      expect(ms).toBeGreaterThanOrEqual(COMMAND_TIMEOUT_MS - 5);
-      expect(ms).toBeLessThan(BOUND_MS);
+      // A turn's revocation checks leave as one command: each times out with it.
+      const outcomes = await Promise.all(['j', 'k', 'l'].map((jti) => failure(() => s.isRevoked(jti))));
+      for (const { error, ms } of outcomes) {
+        expect(error).toMatchObject({ code: 'store_unavailable', message: `token store did not answer within ${COMMAND_TIMEOUT_MS} ms` });
+        expect(ms).toBeGreaterThanOrEqual(COMMAND_TIMEOUT_MS - 5);
+        expect(ms).toBeLessThan(BOUND_MS);
+      }
       process.kill(redis.pid as number, 'SIGCONT');
       await recovered(s);
       expect(await s.isRevoked('j')).toBe(false);

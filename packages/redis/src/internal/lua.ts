@@ -134,30 +134,69 @@ return r
 
 /**
  * Whether a jti is revoked: on the denylist, or tracked with a family that is revoked (or gone: fail closed).
- * KEYS: denylist key, jti pointer. ARGV: follow the pointer here (single Redis).
+ * `follow`: the pointer is followed here (single Redis).
+ */
+const REVOCATION_CHECK = `
+local function revoked(denied, pointer, follow)
+  if redis.call('EXISTS', denied) == 1 then return 1 end
+  local fam = redis.call('GET', pointer)
+  if not fam then return 0 end
+  if not follow then return fam end
+  if redis.call('HGET', fam, 'v') == '0' then return 0 end
+  return 1
+end
+`;
+
+/**
+ * Whether a jti is revoked. KEYS: denylist key, jti pointer. ARGV: follow the pointer here (single Redis).
  * → 1 | 0 | the family key for the caller to check (Cluster)
  */
-export const IS_REVOKED = `
-if redis.call('EXISTS', KEYS[1]) == 1 then return 1 end
-local fam = redis.call('GET', KEYS[2])
-if not fam then return 0 end
-if ARGV[1] ~= '1' then return fam end
-if redis.call('HGET', fam, 'v') == '0' then return 0 end
-return 1
+export const IS_REVOKED = `${REVOCATION_CHECK}
+return revoked(KEYS[1], KEYS[2], ARGV[1] == '1')
+`;
+
+/** Whether each of several jtis is revoked, pointers followed (single Redis). KEYS: denylist key, jti pointer of each. → 1 | 0 each */
+export const IS_REVOKED_MANY = `${REVOCATION_CHECK}
+local out = {}
+for i = 1, #KEYS, 2 do out[#out + 1] = revoked(KEYS[i], KEYS[i + 1], true) end
+return out
+`;
+
+/** Looks up one opaque token: its record unless its family is revoked (`follow`: the pointer is followed here). */
+const OPAQUE_LOOKUP = `
+local function lookup(record, pointer, follow)
+  local r = redis.call('GET', record)
+  if not r then return false end
+  local fam = redis.call('GET', pointer)
+  if not fam then return { r } end
+  if not follow then return { r, fam } end
+  if redis.call('HGET', fam, 'v') == '0' then return { r } end
+  return false
+end
 `;
 
 /**
  * An opaque token's record unless its family is revoked. KEYS: record, pointer. ARGV: follow the pointer here.
  * → false | {record} | {record, family key} for the caller to check (Cluster)
  */
-export const GET_OPAQUE = `
-local r = redis.call('GET', KEYS[1])
-if not r then return false end
-local fam = redis.call('GET', KEYS[2])
-if not fam then return { r } end
-if ARGV[1] ~= '1' then return { r, fam } end
-if redis.call('HGET', fam, 'v') == '0' then return { r } end
-return false
+export const GET_OPAQUE = `${OPAQUE_LOOKUP}
+return lookup(KEYS[1], KEYS[2], ARGV[1] == '1')
+`;
+
+/**
+ * Several opaque tokens' records at once, pointers followed (a single Redis, where every key is on one server).
+ * KEYS: record, pointer of each token. → one false | {record} per token, in order
+ */
+export const GET_OPAQUE_MANY = `${OPAQUE_LOOKUP}
+local out = {}
+for i = 1, #KEYS, 2 do out[#out + 1] = lookup(KEYS[i], KEYS[i + 1], true) end
+return out
+`;
+
+/** Several keys set at once, each with its own expiry. KEYS: the keys. ARGV: value, ttl ms of each key, in order. */
+export const SET_MANY = `
+for i = 1, #KEYS do redis.call('SET', KEYS[i], ARGV[2 * i - 1], 'PX', ARGV[2 * i]) end
+return #KEYS
 `;
 
 /** Denylist a jti, never shortening, and publish. KEYS: denylist key. ARGV: ttl ms, channel, event JSON. */

@@ -1,0 +1,169 @@
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { isTesseraError, type OpaqueTokenRecord } from '@tessera/core';
+import { RedisTokenStore } from '@tessera/redis';
+import { startRedisCluster, startRedisServer, type RedisCluster, type RedisServer } from '../../../test/support/redis-server.js';
+import { hasCommand, systemPeer } from '../../../test/support/system-peer.js';
+import { newHash, refreshRecord } from './helpers.js';
+
+const opaque = (subject: string): OpaqueTokenRecord => ({ subject, clientId: 'api', scope: ['read'], expiresAt: Math.floor(Date.now() / 1000) + 600 });
+
+if (systemPeer('redis-server', hasCommand('redis-server') && hasCommand('redis-cli'))) {
+  describe('RedisTokenStore on a single Redis: the look-ups and writes of one turn leave as one command', () => {
+    let redis: RedisServer;
+    let cluster: RedisCluster;
+    let raw: Redis;
+    beforeAll(async () => {
+      [redis, cluster] = await Promise.all([startRedisServer(), startRedisCluster(3)]);
+      raw = new Redis(redis.url);
+    });
+    afterAll(async () => {
+      raw?.disconnect();
+      await Promise.all([redis?.destroy(), cluster?.stop()]);
+    });
+    const open: RedisTokenStore[] = [];
+    const store = (options: ConstructorParameters<typeof RedisTokenStore>[0] = { url: redis.url }): RedisTokenStore => {
+      const created = new RedisTokenStore(options);
+      open.push(created);
+      return created;
+    };
+    afterEach(async () => {
+      await Promise.all(open.splice(0).map((s) => s.close()));
+    });
+
+    /** What `run` sent: commands and round trips, after the scripts are cached (a first call may add a NOSCRIPT). */
+    async function sent(s: RedisTokenStore, run: () => Promise<unknown>): Promise<{ commands: number; roundTrips: number }> {
+      const before = s.stats;
+      await run();
+      return { commands: s.stats.commands - before.commands, roundTrips: s.stats.roundTrips - before.roundTrips };
+    }
+
+    /** A family whose access tokens are tracked: an opaque one (`hash`) and a JWT one (`jti`). */
+    async function family(s: RedisTokenStore): Promise<{ familyId: string; hash: string; jti: string }> {
+      const record = refreshRecord();
+      const [hash, other] = [await newHash(), await newHash()];
+      const jti = crypto.randomUUID();
+      await s.issueRefreshToken(await newHash(), record, 3600, { accessToken: { hash, ttlSeconds: 600 } });
+      await s.issueRefreshToken(other, record, 3600, { accessToken: { jti, ttlSeconds: 600 } });
+      await s.putOpaqueToken(hash, opaque('in-family'), 600);
+      return { familyId: record.familyId, hash, jti };
+    }
+
+    it('answers each of a turn\'s opaque look-ups with its own record (unknown, live family, revoked family) in one command', async () => {
+      const s = store();
+      const plain = await Promise.all([1, 2, 3].map(async () => newHash()));
+      await Promise.all(plain.map((h, i) => s.putOpaqueToken(h, opaque(`user-${i}`), 600)));
+      const live = await family(s);
+      const revoked = await family(s);
+      await s.revokeFamily(revoked.familyId);
+      const unknown = await newHash();
+      await s.getOpaqueToken(unknown); // the script is cached from here on
+
+      const hashes = [...plain, unknown, live.hash, revoked.hash];
+      let answers: Array<OpaqueTokenRecord | undefined> = [];
+      expect(await sent(s, async () => { answers = await Promise.all(hashes.map((h) => s.getOpaqueToken(h))); }))
+        .toStrictEqual({ commands: 1, roundTrips: 1 });
+      expect(answers.map((a) => a?.subject)).toStrictEqual(['user-0', 'user-1', 'user-2', undefined, 'in-family', undefined]);
+      expect(answers[0]).toStrictEqual(opaque('user-0'));
+    });
+
+    it('answers each of a turn\'s revocation checks (denylisted, unknown, live family, revoked family) in one command', async () => {
+      const s = store();
+      await s.revoke('denied', 60);
+      const live = await family(s);
+      const revoked = await family(s);
+      await s.revokeFamily(revoked.familyId);
+      await s.isRevoked('warm-up');
+
+      let answers: boolean[] = [];
+      expect(await sent(s, async () => { answers = await Promise.all(['denied', 'unknown', live.jti, revoked.jti].map((j) => s.isRevoked(j))); }))
+        .toStrictEqual({ commands: 1, roundTrips: 1 });
+      expect(answers).toStrictEqual([true, false, false, true]);
+    });
+
+    it('writes a turn\'s opaque records and cached claims in one command, each with its own expiry', async () => {
+      const s = store();
+      await s.putOpaqueToken(await newHash(), opaque('warm-up'), 60);
+      const [a, b] = [await newHash(), await newHash()];
+      expect(await sent(s, () => Promise.all([
+        s.putOpaqueToken(a, opaque('a'), 600),
+        s.putOpaqueToken(b, opaque('b'), 30),
+        s.cacheClaims('fp-1', { sub: 'c' }, 90),
+      ]))).toStrictEqual({ commands: 1, roundTrips: 1 });
+
+      expect((await s.getOpaqueToken(a))?.subject).toBe('a');
+      expect((await s.getOpaqueToken(b))?.subject).toBe('b');
+      const ttls = await Promise.all(['o:{' + a + '}', 'o:{' + b + '}', 'c:{fp-1}'].map((k) => raw.pttl(`tessera:${k}`)));
+      expect(ttls[0]).toBeGreaterThan(590_000);
+      expect(ttls[0]).toBeLessThanOrEqual(600_000);
+      expect(ttls[1]).toBeGreaterThan(20_000);
+      expect(ttls[1]).toBeLessThanOrEqual(30_000);
+      expect(ttls[2]).toBeGreaterThan(80_000);
+      expect(ttls[2]).toBeLessThanOrEqual(90_000);
+    });
+
+    it('reads a turn\'s cached claims with one MGET', async () => {
+      const s = store();
+      await s.cacheClaims('fp-a', { sub: 'a' }, 60);
+      await s.cacheClaims('fp-b', { sub: 'b', scope: 'read' }, 60);
+      let answers: unknown[] = [];
+      expect(await sent(s, async () => { answers = await Promise.all(['fp-a', 'fp-missing', 'fp-b'].map((f) => s.getCachedClaims(f))); }))
+        .toStrictEqual({ commands: 1, roundTrips: 1 });
+      expect(answers).toStrictEqual([{ sub: 'a' }, undefined, { sub: 'b', scope: 'read' }]);
+    });
+
+    it('sends calls of different turns apart, and splits a turn of more than 256 look-ups so one script stays short', async () => {
+      const s = store();
+      const hash = await newHash();
+      await s.putOpaqueToken(hash, opaque('x'), 600);
+      expect(await sent(s, async () => {
+        await s.getOpaqueToken(hash);
+        await s.getOpaqueToken(hash);
+      })).toStrictEqual({ commands: 2, roundTrips: 2 });
+      let answers: Array<OpaqueTokenRecord | undefined> = [];
+      expect(await sent(s, async () => { answers = await Promise.all(Array.from({ length: 300 }, () => s.getOpaqueToken(hash))); }))
+        .toStrictEqual({ commands: 2, roundTrips: 2 });
+      expect(answers.every((a) => a?.subject === 'x')).toBe(true);
+    });
+
+    it('fails every call of a batch with store_unavailable when Redis refuses it, and the next turn works', async () => {
+      const s = store();
+      const hash = await newHash();
+      await s.putOpaqueToken(hash, opaque('x'), 600);
+      await raw.config('SET', 'maxmemory', '1');
+      await raw.config('SET', 'maxmemory-policy', 'noeviction');
+      try {
+        const writes = await Promise.allSettled([1, 2, 3].map(async () => s.putOpaqueToken(await newHash(), opaque('y'), 60)));
+        for (const outcome of writes) {
+          expect(outcome.status).toBe('rejected');
+          const reason = (outcome as PromiseRejectedResult).reason as Error;
+          expect(isTesseraError(reason, 'store_unavailable')).toBe(true);
+          expect(reason.message).toBe('token store is unavailable');
+        }
+      } finally {
+        await raw.config('SET', 'maxmemory', '0');
+      }
+      expect((await s.getOpaqueToken(hash))?.subject).toBe('x');
+    });
+
+    it('fails every call of a batch at once once the store is closed', async () => {
+      const s = store();
+      const hash = await newHash();
+      const calls = Promise.allSettled([s.getOpaqueToken(hash), s.isRevoked('j'), s.getCachedClaims('fp')]);
+      await s.close();
+      for (const outcome of await calls) {
+        expect(outcome).toMatchObject({ status: 'rejected', reason: { code: 'store_unavailable', message: 'token store is closed' } });
+      }
+    });
+
+    it('sends one command per look-up on a Cluster, where a turn\'s keys live in many slots', async () => {
+      const s = store({ cluster: { nodes: [...cluster.startupNodes] } });
+      const hashes = await Promise.all([1, 2, 3].map(async () => newHash()));
+      await Promise.all(hashes.map((h, i) => s.putOpaqueToken(h, opaque(`c-${i}`), 600)));
+      for (const h of hashes) await s.getOpaqueToken(h); // each master caches the script
+      let answers: Array<OpaqueTokenRecord | undefined> = [];
+      expect((await sent(s, async () => { answers = await Promise.all(hashes.map((h) => s.getOpaqueToken(h))); })).commands).toBe(3);
+      expect(answers.map((a) => a?.subject)).toStrictEqual(['c-0', 'c-1', 'c-2']);
+    });
+  });
+}
