@@ -285,6 +285,17 @@ export async function run(): Promise<string> {
       ] as const) {
         rows.push({ operation: op, name, note: (await perRotation(server, perLogin)).toFixed(2) });
       }
+      // The opaque rows' Redis traffic: a turn's look-ups (or writes) are one command, its rate-limit count one more.
+      const perRequest = 'Redis commands per request, opaque token (20 connections; a turn\'s look-ups or writes are one command, its count one more)';
+      for (const [name, spec] of [
+        ['POST /token client_credentials', tokenSpec(onRedis.url, '/token', 'opaque')],
+        ['POST /introspect', await introspectSpec(onRedis, '/introspect', 'opaque')],
+      ] as const) {
+        const before = await onRedis.stats();
+        const run = await load(spec, 2);
+        const after = await onRedis.stats();
+        rows.push({ operation: perRequest, name, note: ((after.commands - before.commands) / run.ok).toFixed(2) });
+      }
     }
 
     for (const [label, client, withPeer] of [['opaque token', 'opaque', true], ['jwt ES256 token', 'jwt-es256', false]] as const) {
