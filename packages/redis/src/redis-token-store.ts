@@ -34,8 +34,8 @@ const incrementScript = new Script(INCREMENT);
  * issues or verifies tokens. Every operation is atomic (one Lua script or one command); a refresh-token rotation is
  * one script and one round trip, and revocation and rotation of one family never interleave. Revocations are
  * published on a pub/sub channel, so every store's `subscribeRevocations` listeners hear of them within milliseconds.
- * On a single Redis the look-ups and writes made for each request (opaque tokens, revocation checks, cached claims)
- * are gathered per turn of the event loop: one command for a turn's look-ups of a kind, one for its writes.
+ * On a single Redis the operations made for each request (opaque tokens, revocation and session checks, cached claims,
+ * replay markers) are gathered per turn of the event loop: one command for a turn's operations of a kind.
  *
  * Fails closed: while Redis cannot be reached every operation rejects with `UnavailableError` (`store_unavailable`,
  * 503) within `commandTimeoutMs`, and the store recovers by itself when Redis is back.
@@ -211,6 +211,7 @@ export class RedisTokenStore implements TokenStore {
   async markUsed(key: string, ttlSeconds: number): Promise<boolean> {
     check.key('key', key);
     check.positiveTtl('ttlSeconds', ttlSeconds);
+    if (this.#batches !== undefined) return this.#batched().markUsed(this.#keys.used(key), ms(ttlSeconds));
     const reply = await this.#conn.run(1, (c) => c.set(this.#keys.used(key), '1', 'PX', ms(ttlSeconds), 'NX'));
     return reply === 'OK';
   }
@@ -240,7 +241,9 @@ export class RedisTokenStore implements TokenStore {
   /** {@inheritDoc @tessera/core#TokenStore.hasSession} */
   async hasSession(jti: string): Promise<boolean> {
     check.key('jti', jti);
-    return (await this.#conn.run(1, (c) => c.exists(this.#keys.session(jti)))) === 1;
+    const key = this.#keys.session(jti);
+    if (this.#batches !== undefined) return (await this.#batched().get(key)) !== undefined; // its value is always '1'
+    return (await this.#conn.run(1, (c) => c.exists(key))) === 1;
   }
 
   /** {@inheritDoc @tessera/core#TokenStore.deleteSession} */

@@ -112,6 +112,30 @@ if (systemPeer('redis-server', hasCommand('redis-server') && hasCommand('redis-c
       expect(answers).toStrictEqual([{ sub: 'a' }, undefined, { sub: 'b', scope: 'read' }]);
     });
 
+    it('marks a turn\'s replay markers in one command: exactly one of two uses of one key in a turn is the first', async () => {
+      const s = store();
+      await s.markUsed('warm-up', 60);
+      await s.markUsed('seen', 60);
+      let answers: boolean[] = [];
+      expect(await sent(s, async () => { answers = await Promise.all(['a', 'seen', 'b', 'a'].map((k) => s.markUsed(k, 30))); }))
+        .toStrictEqual({ commands: 1, roundTrips: 1 });
+      expect(answers).toStrictEqual([true, false, true, false]);
+      const ttl = await raw.pttl('tessera:u:{b}');
+      expect(ttl).toBeGreaterThan(20_000);
+      expect(ttl).toBeLessThanOrEqual(30_000);
+    });
+
+    it('reads a turn\'s session checks and cached claims with one MGET', async () => {
+      const s = store();
+      await s.putSession('live', 60);
+      await s.cacheClaims('fp-s', { sub: 's' }, 60);
+      let answers: unknown[] = [];
+      expect(await sent(s, async () => {
+        answers = await Promise.all([s.hasSession('live'), s.hasSession('ended'), s.getCachedClaims('fp-s')]);
+      })).toStrictEqual({ commands: 1, roundTrips: 1 });
+      expect(answers).toStrictEqual([true, false, { sub: 's' }]);
+    });
+
     it('sends calls of different turns apart, and splits a turn of more than 256 look-ups so one script stays short', async () => {
       const s = store();
       const hash = await newHash();

@@ -182,9 +182,9 @@ if (systemPeer('redis-server', hasCommand('redis-server') && hasCommand('redis-c
       await expect(owning.isRevoked('x')).rejects.toMatchObject({ code: 'store_unavailable', message: 'token store is closed' });
     });
 
-    it('auto-pipelines: 50 concurrent operations leave in a few socket writes, not 50 (and it can be turned off)', async () => {
+    it('leaves ioredis\' auto-pipelining off (it batches what is frequent itself), and it can be turned on', async () => {
       const writesFor = async (s: RedisTokenStore): Promise<number> => {
-        await s.ping();
+        await s.increment('warm-up', 60); // the script is cached from here on (no NOSCRIPT, then EVAL)
         const stream = (s.client as Redis).stream;
         const write = stream.write.bind(stream);
         let writes = 0;
@@ -192,13 +192,13 @@ if (systemPeer('redis-server', hasCommand('redis-server') && hasCommand('redis-c
           writes++;
           return write(...args);
         }) as typeof stream.write;
-        // Session checks: one command each (look-ups such as isRevoked are gathered into one command per turn anyway).
-        const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => s.hasSession(`pipelined-${i}`)));
-        expect(answers.every((live) => live === false)).toBe(true);
+        // Counters of 50 clients: one command each (the look-ups are gathered into one command per turn anyway).
+        const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => s.increment(`pipelined-${i}`, 60)));
+        expect(answers.every(({ count }) => count === 1)).toBe(true);
         return writes;
       };
-      expect(await writesFor(store({ url: redis.url }))).toBeLessThan(5);
-      expect(await writesFor(store({ url: redis.url, redis: { enableAutoPipelining: false } }))).toBe(50);
+      expect(await writesFor(store({ url: redis.url }))).toBe(50);
+      expect(await writesFor(store({ url: redis.url, keyPrefix: 'pipelined:', redis: { enableAutoPipelining: true } }))).toBeLessThan(5);
     });
 
     it('runs the README example: revoke and check a jti', async () => {

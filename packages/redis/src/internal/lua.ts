@@ -199,6 +199,16 @@ for i = 1, #KEYS do redis.call('SET', KEYS[i], ARGV[2 * i - 1], 'PX', ARGV[2 * i
 return #KEYS
 `;
 
+/**
+ * Several replay markers at once: each key is set unless it exists. KEYS: the markers. ARGV: ttl ms of each.
+ * → 1 (first use) | 0 (seen before) each, in order
+ */
+export const MARK_USED_MANY = `
+local out = {}
+for i = 1, #KEYS do out[i] = redis.call('SET', KEYS[i], '1', 'PX', ARGV[i], 'NX') and 1 or 0 end
+return out
+`;
+
 /** Denylist a jti, never shortening, and publish. KEYS: denylist key. ARGV: ttl ms, channel, event JSON. */
 export const REVOKE_JTI = `
 local left = redis.call('PTTL', KEYS[1])

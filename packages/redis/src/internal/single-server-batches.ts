@@ -1,12 +1,13 @@
 import type { OpaqueTokenRecord } from '@tessera/core';
 import { Script, unavailable, type Connection } from './connection.js';
 import type { KeySpace } from './keys.js';
-import { GET_OPAQUE_MANY, IS_REVOKED_MANY, SET_MANY } from './lua.js';
+import { GET_OPAQUE_MANY, IS_REVOKED_MANY, MARK_USED_MANY, SET_MANY } from './lua.js';
 import { TurnBatch } from './turn-batch.js';
 
 const getOpaqueManyScript = new Script(GET_OPAQUE_MANY);
 const isRevokedManyScript = new Script(IS_REVOKED_MANY);
 const setManyScript = new Script(SET_MANY);
+const markUsedManyScript = new Script(MARK_USED_MANY);
 
 /** A key to set: its value and its time to live in ms. */
 type Write = readonly [key: string, value: string, ttlMs: number];
@@ -18,17 +19,18 @@ function perItem(reply: unknown, items: number): readonly unknown[] {
 }
 
 /**
- * The store's per-request operations on a single Redis — opaque-token look-ups and writes, revocation checks, cached
- * claims — gathered per turn of the event loop ({@link TurnBatch}): the look-ups of one turn are one script call, the
- * writes one more, so a server answering a burst of requests sends a few commands per turn instead of one per request.
- * Each operation stays atomic on its own, as when sent alone. (On a Cluster the keys of a batch live in many slots:
- * the store sends those operations one by one there.)
+ * The store's per-request operations on a single Redis — opaque-token look-ups and writes, revocation and session
+ * checks, cached claims, replay markers — gathered per turn of the event loop ({@link TurnBatch}): a turn's operations
+ * of one kind are one command, so a server answering a burst of requests sends a few commands per turn instead of one
+ * per request. Each operation stays atomic on its own, as when sent alone. (On a Cluster the keys of a batch live in
+ * many slots: the store sends those operations one by one there.)
  */
 export class SingleServerBatches {
   readonly #opaque: TurnBatch<string, unknown>;
   readonly #revoked: TurnBatch<string, unknown>;
   readonly #values: TurnBatch<string, unknown>;
   readonly #writes: TurnBatch<Write, undefined>;
+  readonly #markers: TurnBatch<readonly [key: string, ttlMs: number], unknown>;
 
   constructor(conn: Connection, keys: KeySpace) {
     this.#opaque = new TurnBatch(async (hashes) => {
@@ -52,6 +54,11 @@ export class SingleServerBatches {
       await conn.script(setManyScript, scriptKeys, args);
       return [];
     });
+    this.#markers = new TurnBatch(async (markers) => {
+      const scriptKeys = markers.map(([key]) => key);
+      const ttls = markers.map(([, ttlMs]) => ttlMs);
+      return perItem(await conn.script(markUsedManyScript, scriptKeys, ttls), markers.length);
+    });
   }
 
   /** Opaque token `hash`'s record, unless it is unknown or its family is revoked. */
@@ -69,6 +76,11 @@ export class SingleServerBatches {
   async get(key: string): Promise<string | undefined> {
     const value = await this.#values.add(key);
     return typeof value === 'string' ? value : undefined;
+  }
+
+  /** Sets the replay marker `key` for `ttlMs` unless it exists: whether this is its first use. */
+  async markUsed(key: string, ttlMs: number): Promise<boolean> {
+    return (await this.#markers.add([key, ttlMs])) === 1;
   }
 
   /** Sets `key` to `value` for `ttlMs`. */
