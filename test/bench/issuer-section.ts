@@ -285,8 +285,8 @@ export async function run(): Promise<string> {
       ] as const) {
         rows.push({ operation: op, name, note: (await perRotation(server, perLogin)).toFixed(2) });
       }
-      // The opaque rows' Redis traffic: a turn's look-ups (or writes) are one command, its rate-limit count one more.
-      const perRequest = 'Redis commands per request, opaque token (20 connections; a turn\'s look-ups or writes are one command, its count one more)';
+      // The opaque rows' Redis traffic: a turn's rate-limit count and look-ups (or writes) are one command.
+      const perRequest = 'Redis commands per request, opaque token (20 connections; a turn\'s count and look-ups or writes are one command)';
       for (const [name, spec] of [
         ['POST /token client_credentials', tokenSpec(onRedis.url, '/token', 'opaque')],
         ['POST /introspect', await introspectSpec(onRedis, '/introspect', 'opaque')],

@@ -23,7 +23,7 @@ export interface RedisTokenStoreOptions {
    * ioredis options for the connection the store opens: `host`, `port`, `username`, `password`, `db`, `tls`,
    * `family`, `keepAlive`, `retryStrategy`… The store forces `enableOfflineQueue: false` and
    * `autoResendUnfulfilledCommands: false`, and sets `connectTimeout`/`commandTimeout` from its own options. It gathers
-   * its per-request operations itself (one command per kind and turn of the event loop), so it leaves ioredis'
+   * its per-request operations itself (one command per turn of the event loop), so it leaves ioredis'
    * `enableAutoPipelining` off: measured, that costs an issuer 3–11 % less CPU per request than with it on (yours to
    * turn on).
    */

@@ -35,7 +35,7 @@ const incrementScript = new Script(INCREMENT);
  * one script and one round trip, and revocation and rotation of one family never interleave. Revocations are
  * published on a pub/sub channel, so every store's `subscribeRevocations` listeners hear of them within milliseconds.
  * On a single Redis the operations made for each request (opaque tokens, revocation and session checks, cached claims,
- * replay markers) are gathered per turn of the event loop: one command for a turn's operations of a kind.
+ * replay markers, rate-limit counts) are gathered per turn of the event loop into one script call.
  *
  * Fails closed: while Redis cannot be reached every operation rejects with `UnavailableError` (`store_unavailable`,
  * 503) within `commandTimeoutMs`, and the store recovers by itself when Redis is back.
@@ -58,7 +58,7 @@ export class RedisTokenStore implements TokenStore {
   readonly #families: RedisFamilies;
   readonly #subscriber: RevocationSubscriber;
   readonly #owned: boolean;
-  /** On a single Redis, the per-request operations of one turn gathered into a few commands. */
+  /** On a single Redis, the per-request operations of one turn gathered into one command. */
   readonly #batches: SingleServerBatches | undefined;
 
   /**
@@ -203,6 +203,7 @@ export class RedisTokenStore implements TokenStore {
     check.key('key', key);
     check.positiveTtl('windowSeconds', windowSeconds);
     check.hits('hits', hits);
+    if (this.#batches !== undefined) return this.#batched().count(this.#keys.counter(key), ms(windowSeconds), hits);
     const reply = (await this.#conn.script(incrementScript, [this.#keys.counter(key)], [ms(windowSeconds), hits])) as [number, number];
     return { count: reply[0], resetSeconds: reply[1] / 1000 };
   }

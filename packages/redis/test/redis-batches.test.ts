@@ -9,7 +9,7 @@ import { newHash, refreshRecord } from './helpers.js';
 const opaque = (subject: string): OpaqueTokenRecord => ({ subject, clientId: 'api', scope: ['read'], expiresAt: Math.floor(Date.now() / 1000) + 600 });
 
 if (systemPeer('redis-server', hasCommand('redis-server') && hasCommand('redis-cli'))) {
-  describe('RedisTokenStore on a single Redis: the look-ups and writes of one turn leave as one command', () => {
+  describe('RedisTokenStore on a single Redis: the per-request operations of one turn leave as one command', () => {
     let redis: RedisServer;
     let cluster: RedisCluster;
     let raw: Redis;
@@ -52,7 +52,8 @@ if (systemPeer('redis-server', hasCommand('redis-server') && hasCommand('redis-c
     it('answers each of a turn\'s opaque look-ups with its own record (unknown, live family, revoked family) in one command', async () => {
       const s = store();
       const plain = await Promise.all([1, 2, 3].map(async () => newHash()));
-      await Promise.all(plain.map((h, i) => s.putOpaqueToken(h, opaque(`user-${i}`), 600)));
+      const records = plain.map((_, i) => opaque(`user-${i}`));
+      await Promise.all(plain.map((h, i) => s.putOpaqueToken(h, records[i]!, 600)));
       const live = await family(s);
       const revoked = await family(s);
       await s.revokeFamily(revoked.familyId);
@@ -64,7 +65,7 @@ if (systemPeer('redis-server', hasCommand('redis-server') && hasCommand('redis-c
       expect(await sent(s, async () => { answers = await Promise.all(hashes.map((h) => s.getOpaqueToken(h))); }))
         .toStrictEqual({ commands: 1, roundTrips: 1 });
       expect(answers.map((a) => a?.subject)).toStrictEqual(['user-0', 'user-1', 'user-2', undefined, 'in-family', undefined]);
-      expect(answers[0]).toStrictEqual(opaque('user-0'));
+      expect(answers[0]).toStrictEqual(records[0]);
     });
 
     it('answers each of a turn\'s revocation checks (denylisted, unknown, live family, revoked family) in one command', async () => {
@@ -134,6 +135,42 @@ if (systemPeer('redis-server', hasCommand('redis-server') && hasCommand('redis-c
         answers = await Promise.all([s.hasSession('live'), s.hasSession('ended'), s.getCachedClaims('fp-s')]);
       })).toStrictEqual({ commands: 1, roundTrips: 1 });
       expect(answers).toStrictEqual([true, false, { sub: 's' }]);
+    });
+
+    it('runs a turn\'s operations of every kind as one command, in call order (a record written is read back in the same turn)', async () => {
+      const s = store();
+      await s.revoke('denied-too', 60);
+      await s.putSession('session', 60);
+      await s.increment('warm-up', 60);
+      const hash = await newHash();
+      const record = opaque('written');
+      let answers: unknown[] = [];
+      expect(await sent(s, async () => {
+        answers = await Promise.all([
+          s.putOpaqueToken(hash, record, 600),
+          s.getOpaqueToken(hash),
+          s.isRevoked('denied-too'),
+          s.markUsed('proof', 60),
+          s.increment('client-1', 60, 3),
+          s.hasSession('session'),
+          s.getCachedClaims('nothing'),
+          s.cacheClaims('fp-t', { sub: 't' }, 60),
+        ]);
+      })).toStrictEqual({ commands: 1, roundTrips: 1 });
+      expect(answers).toStrictEqual([undefined, record, true, true, { count: 3, resetSeconds: 60 }, true, undefined, undefined]);
+      expect(await s.getCachedClaims('fp-t')).toStrictEqual({ sub: 't' });
+    });
+
+    it('counts every hit of a turn exactly: two counts of one counter in a turn get consecutive counts, in call order', async () => {
+      const s = store();
+      const key = `counter-${crypto.randomUUID()}`;
+      let answers: Array<{ count: number }> = [];
+      expect(await sent(s, async () => { answers = await Promise.all([s.increment(key, 60), s.increment(key, 60, 2), s.increment(key, 60)]); }))
+        .toStrictEqual({ commands: 1, roundTrips: 1 });
+      expect(answers.map((a) => a.count)).toStrictEqual([1, 3, 4]);
+      const ttl = await raw.pttl(`tessera:n:{${key}}`);
+      expect(ttl).toBeGreaterThan(50_000);
+      expect(ttl).toBeLessThanOrEqual(60_000);
     });
 
     it('sends calls of different turns apart, and splits a turn of more than 256 look-ups so one script stays short', async () => {

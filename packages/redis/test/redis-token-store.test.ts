@@ -184,7 +184,7 @@ if (systemPeer('redis-server', hasCommand('redis-server') && hasCommand('redis-c
 
     it('leaves ioredis\' auto-pipelining off (it batches what is frequent itself), and it can be turned on', async () => {
       const writesFor = async (s: RedisTokenStore): Promise<number> => {
-        await s.increment('warm-up', 60); // the script is cached from here on (no NOSCRIPT, then EVAL)
+        await s.ping();
         const stream = (s.client as Redis).stream;
         const write = stream.write.bind(stream);
         let writes = 0;
@@ -192,13 +192,14 @@ if (systemPeer('redis-server', hasCommand('redis-server') && hasCommand('redis-c
           writes++;
           return write(...args);
         }) as typeof stream.write;
-        // Counters of 50 clients: one command each (the look-ups are gathered into one command per turn anyway).
-        const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => s.increment(`pipelined-${i}`, 60)));
-        expect(answers.every(({ count }) => count === 1)).toBe(true);
-        return writes;
+        // Sessions started: one command each (the per-request operations are gathered into one command per turn anyway).
+        const jtis = Array.from({ length: 50 }, () => crypto.randomUUID());
+        await Promise.all(jtis.map((jti) => s.putSession(jti, 60)));
+        expect(await s.hasSession(jtis[49]!)).toBe(true);
+        return writes - 1; // the session check
       };
       expect(await writesFor(store({ url: redis.url }))).toBe(50);
-      expect(await writesFor(store({ url: redis.url, keyPrefix: 'pipelined:', redis: { enableAutoPipelining: true } }))).toBeLessThan(5);
+      expect(await writesFor(store({ url: redis.url, redis: { enableAutoPipelining: true } }))).toBeLessThan(5);
     });
 
     it('runs the README example: revoke and check a jti', async () => {

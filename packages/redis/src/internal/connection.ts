@@ -7,7 +7,7 @@ export type RedisClient = Redis | Cluster;
 
 /** Counters of what the store sent to Redis (see `RedisTokenStore.stats`). */
 export interface RedisStoreStats {
-  /** Commands sent (a script call is one command; so is a turn's batch of look-ups or writes). */
+  /** Commands sent (a script call is one command; so is a turn's gathered operations on a single Redis). */
   readonly commands: number;
   /** Round trips waited for: commands sent together and awaited together count once. */
   readonly roundTrips: number;

@@ -155,13 +155,6 @@ export const IS_REVOKED = `${REVOCATION_CHECK}
 return revoked(KEYS[1], KEYS[2], ARGV[1] == '1')
 `;
 
-/** Whether each of several jtis is revoked, pointers followed (single Redis). KEYS: denylist key, jti pointer of each. → 1 | 0 each */
-export const IS_REVOKED_MANY = `${REVOCATION_CHECK}
-local out = {}
-for i = 1, #KEYS, 2 do out[#out + 1] = revoked(KEYS[i], KEYS[i + 1], true) end
-return out
-`;
-
 /** Looks up one opaque token: its record unless its family is revoked (`follow`: the pointer is followed here). */
 const OPAQUE_LOOKUP = `
 local function lookup(record, pointer, follow)
@@ -183,32 +176,6 @@ export const GET_OPAQUE = `${OPAQUE_LOOKUP}
 return lookup(KEYS[1], KEYS[2], ARGV[1] == '1')
 `;
 
-/**
- * Several opaque tokens' records at once, pointers followed (a single Redis, where every key is on one server).
- * KEYS: record, pointer of each token. → one false | {record} per token, in order
- */
-export const GET_OPAQUE_MANY = `${OPAQUE_LOOKUP}
-local out = {}
-for i = 1, #KEYS, 2 do out[#out + 1] = lookup(KEYS[i], KEYS[i + 1], true) end
-return out
-`;
-
-/** Several keys set at once, each with its own expiry. KEYS: the keys. ARGV: value, ttl ms of each key, in order. */
-export const SET_MANY = `
-for i = 1, #KEYS do redis.call('SET', KEYS[i], ARGV[2 * i - 1], 'PX', ARGV[2 * i]) end
-return #KEYS
-`;
-
-/**
- * Several replay markers at once: each key is set unless it exists. KEYS: the markers. ARGV: ttl ms of each.
- * → 1 (first use) | 0 (seen before) each, in order
- */
-export const MARK_USED_MANY = `
-local out = {}
-for i = 1, #KEYS do out[i] = redis.call('SET', KEYS[i], '1', 'PX', ARGV[i], 'NX') and 1 or 0 end
-return out
-`;
-
 /** Denylist a jti, never shortening, and publish. KEYS: denylist key. ARGV: ttl ms, channel, event JSON. */
 export const REVOKE_JTI = `
 local left = redis.call('PTTL', KEYS[1])
@@ -224,13 +191,42 @@ redis.call('PUBLISH', ARGV[1], ARGV[2])
 return 1
 `;
 
-/** Count hits in a fixed window. KEYS: counter. ARGV: window ms, hits (≥ 1). → {count, ms left} */
-export const INCREMENT = `
-local n = redis.call('INCRBY', KEYS[1], ARGV[2])
-local left = redis.call('PTTL', KEYS[1])
-if n == tonumber(ARGV[2]) or left < 0 then
-  redis.call('PEXPIRE', KEYS[1], ARGV[1])
-  left = tonumber(ARGV[1])
+/** Counting `hits` in a fixed window of `window` ms → {count, ms left}. */
+const COUNT = `
+local function count(key, window, hits)
+  local n = redis.call('INCRBY', key, hits)
+  local left = redis.call('PTTL', key)
+  if n == tonumber(hits) or left < 0 then
+    redis.call('PEXPIRE', key, window)
+    left = tonumber(window)
+  end
+  return { n, left }
 end
-return { n, left }
+`;
+
+/** Count hits in a fixed window. KEYS: counter. ARGV: window ms, hits (≥ 1). → {count, ms left} */
+export const INCREMENT = `${COUNT}
+return count(KEYS[1], ARGV[1], ARGV[2])
+`;
+
+/**
+ * A turn's per-request operations on a single Redis, in call order, each as when sent alone (see
+ * `single-server-batches.ts`). ARGV: the number of operations, then per operation its kind and arguments; KEYS: its
+ * keys. Kinds — `o`: opaque record (keys record, pointer) → false | {record}; `r`: revoked (keys denylist, pointer)
+ * → 1 | 0; `g`: GET (key) → value | false; `m`: replay marker (key; ttl ms) → 1 first use | 0; `s`: SET (key; value,
+ * ttl ms) → 1; `c`: count (key; window ms, hits) → {count, ms left}. → one result per operation
+ */
+export const TURN = `${OPAQUE_LOOKUP}${REVOCATION_CHECK}${COUNT}
+local out, k, a = {}, 1, 2
+for i = 1, tonumber(ARGV[1]) do
+  local kind = ARGV[a]
+  if kind == 'o' then out[i] = lookup(KEYS[k], KEYS[k + 1], true); k = k + 2; a = a + 1
+  elseif kind == 'r' then out[i] = revoked(KEYS[k], KEYS[k + 1], true); k = k + 2; a = a + 1
+  elseif kind == 'g' then out[i] = redis.call('GET', KEYS[k]); k = k + 1; a = a + 1
+  elseif kind == 'm' then out[i] = redis.call('SET', KEYS[k], '1', 'PX', ARGV[a + 1], 'NX') and 1 or 0; k = k + 1; a = a + 2
+  elseif kind == 's' then redis.call('SET', KEYS[k], ARGV[a + 1], 'PX', ARGV[a + 2]); out[i] = 1; k = k + 1; a = a + 3
+  elseif kind == 'c' then out[i] = count(KEYS[k], ARGV[a + 1], ARGV[a + 2]); k = k + 1; a = a + 3
+  else return redis.error_reply('unknown operation') end
+end
+return out
 `;

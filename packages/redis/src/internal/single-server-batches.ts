@@ -1,90 +1,82 @@
-import type { OpaqueTokenRecord } from '@tessera/core';
+import type { CounterState, OpaqueTokenRecord } from '@tessera/core';
 import { Script, unavailable, type Connection } from './connection.js';
 import type { KeySpace } from './keys.js';
-import { GET_OPAQUE_MANY, IS_REVOKED_MANY, MARK_USED_MANY, SET_MANY } from './lua.js';
+import { TURN } from './lua.js';
 import { TurnBatch } from './turn-batch.js';
 
-const getOpaqueManyScript = new Script(GET_OPAQUE_MANY);
-const isRevokedManyScript = new Script(IS_REVOKED_MANY);
-const setManyScript = new Script(SET_MANY);
-const markUsedManyScript = new Script(MARK_USED_MANY);
+const turnScript = new Script(TURN);
 
-/** A key to set: its value and its time to live in ms. */
-type Write = readonly [key: string, value: string, ttlMs: number];
-
-/** A batch reply must hold one entry per item; anything else is a broken store (fail closed). */
-function perItem(reply: unknown, items: number): readonly unknown[] {
-  if (!Array.isArray(reply) || reply.length !== items) throw unavailable(undefined, 'token store sent an unexpected reply');
-  return reply;
+/**
+ * One operation of a turn, as the turn script reads it: its kind (see `TURN` in `lua.ts`), its keys and its arguments.
+ */
+interface Operation {
+  readonly kind: 'o' | 'r' | 'g' | 'm' | 's' | 'c';
+  readonly keys: readonly [string] | readonly [string, string];
+  readonly args: ReadonlyArray<string | number>;
 }
+
+const NO_ARGS: readonly never[] = [];
 
 /**
  * The store's per-request operations on a single Redis — opaque-token look-ups and writes, revocation and session
- * checks, cached claims, replay markers — gathered per turn of the event loop ({@link TurnBatch}): a turn's operations
- * of one kind are one command, so a server answering a burst of requests sends a few commands per turn instead of one
- * per request. Each operation stays atomic on its own, as when sent alone. (On a Cluster the keys of a batch live in
- * many slots: the store sends those operations one by one there.)
+ * checks, cached claims, replay markers and rate-limit counts — gathered per turn of the event loop
+ * ({@link TurnBatch}) into **one** script call, run in call order: a server answering a burst of requests sends one
+ * command per turn (its count, look-ups and writes together) instead of one or more per request. Each operation
+ * answers as when sent alone (two uses of one replay marker in a turn: exactly one is the first). A failure fails the
+ * operations of its turn alike; writes before it in the turn may have happened, as when a reply is lost. (On a
+ * Cluster a turn's keys live in many slots: the store sends those operations one by one there.)
  */
 export class SingleServerBatches {
-  readonly #opaque: TurnBatch<string, unknown>;
-  readonly #revoked: TurnBatch<string, unknown>;
-  readonly #values: TurnBatch<string, unknown>;
-  readonly #writes: TurnBatch<Write, undefined>;
-  readonly #markers: TurnBatch<readonly [key: string, ttlMs: number], unknown>;
+  readonly #turn: TurnBatch<Operation, unknown>;
+  readonly #keys: KeySpace;
 
   constructor(conn: Connection, keys: KeySpace) {
-    this.#opaque = new TurnBatch(async (hashes) => {
+    this.#keys = keys;
+    this.#turn = new TurnBatch(async (operations) => {
       const scriptKeys: string[] = [];
-      for (const hash of hashes) scriptKeys.push(keys.opaque(hash), keys.opaquePointer(hash));
-      return perItem(await conn.script(getOpaqueManyScript, scriptKeys, []), hashes.length);
-    });
-    this.#revoked = new TurnBatch(async (jtis) => {
-      const scriptKeys: string[] = [];
-      for (const jti of jtis) scriptKeys.push(keys.denied(jti), keys.jtiPointer(jti));
-      return perItem(await conn.script(isRevokedManyScript, scriptKeys, []), jtis.length);
-    });
-    this.#values = new TurnBatch(async (valueKeys) => perItem(await conn.run(1, (c) => c.mget(valueKeys as string[])), valueKeys.length));
-    this.#writes = new TurnBatch(async (writes) => {
-      const scriptKeys: string[] = [];
-      const args: Array<string | number> = [];
-      for (const [key, value, ttlMs] of writes) {
-        scriptKeys.push(key);
-        args.push(value, ttlMs);
+      const args: Array<string | number> = [operations.length];
+      for (const { kind, keys: opKeys, args: opArgs } of operations) {
+        scriptKeys.push(...opKeys);
+        args.push(kind, ...opArgs);
       }
-      await conn.script(setManyScript, scriptKeys, args);
-      return [];
-    });
-    this.#markers = new TurnBatch(async (markers) => {
-      const scriptKeys = markers.map(([key]) => key);
-      const ttls = markers.map(([, ttlMs]) => ttlMs);
-      return perItem(await conn.script(markUsedManyScript, scriptKeys, ttls), markers.length);
+      const reply = await conn.script(turnScript, scriptKeys, args);
+      if (!Array.isArray(reply) || reply.length !== operations.length) {
+        throw unavailable(undefined, 'token store sent an unexpected reply');
+      }
+      return reply;
     });
   }
 
   /** Opaque token `hash`'s record, unless it is unknown or its family is revoked. */
   async getOpaque(hash: string): Promise<OpaqueTokenRecord | undefined> {
-    const found = await this.#opaque.add(hash);
+    const found = await this.#turn.add({ kind: 'o', keys: [this.#keys.opaque(hash), this.#keys.opaquePointer(hash)], args: NO_ARGS });
     return Array.isArray(found) && typeof found[0] === 'string' ? (JSON.parse(found[0]) as OpaqueTokenRecord) : undefined;
   }
 
   /** Whether `jti` is denylisted or tracked with a revoked (or vanished) family. */
   async isRevoked(jti: string): Promise<boolean> {
-    return (await this.#revoked.add(jti)) !== 0;
+    return (await this.#turn.add({ kind: 'r', keys: [this.#keys.denied(jti), this.#keys.jtiPointer(jti)], args: NO_ARGS })) !== 0;
   }
 
   /** The string at `key`, or undefined. */
   async get(key: string): Promise<string | undefined> {
-    const value = await this.#values.add(key);
+    const value = await this.#turn.add({ kind: 'g', keys: [key], args: NO_ARGS });
     return typeof value === 'string' ? value : undefined;
   }
 
   /** Sets the replay marker `key` for `ttlMs` unless it exists: whether this is its first use. */
   async markUsed(key: string, ttlMs: number): Promise<boolean> {
-    return (await this.#markers.add([key, ttlMs])) === 1;
+    return (await this.#turn.add({ kind: 'm', keys: [key], args: [ttlMs] })) === 1;
   }
 
   /** Sets `key` to `value` for `ttlMs`. */
   async set(key: string, value: string, ttlMs: number): Promise<void> {
-    await this.#writes.add([key, value, ttlMs]);
+    await this.#turn.add({ kind: 's', keys: [key], args: [value, ttlMs] });
+  }
+
+  /** Counts `hits` on the fixed-window counter `key` (window `windowMs`). */
+  async count(key: string, windowMs: number, hits: number): Promise<CounterState> {
+    const reply = (await this.#turn.add({ kind: 'c', keys: [key], args: [windowMs, hits] })) as [number, number];
+    return { count: reply[0], resetSeconds: reply[1] / 1000 };
   }
 }
