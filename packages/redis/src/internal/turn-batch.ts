@@ -6,9 +6,9 @@ interface Waiter<R> {
 /**
  * Gathers the calls made in one turn of the event loop — the request handlers of one poll phase — and sends them as
  * one once that turn's I/O callbacks have run (`setImmediate`): one command, one reply and one timer for a burst of
- * calls instead of one of each per call. `send` gets the items in call
- * order and answers one result per item, in the same order; when it fails, every call of the batch fails with its
- * error. A batch that reaches `maxItems` is sent at once, so one script never holds Redis for long.
+ * calls instead of one of each per call. `send` gets the items in call order and answers one result per item, in the
+ * same order; when it fails, every call of the batch fails with its error. A batch that reaches `maxItems` is sent at
+ * once, so one script never holds Redis for long.
  */
 export class TurnBatch<I, R> {
   readonly #send: (items: readonly I[]) => Promise<readonly R[]>;
