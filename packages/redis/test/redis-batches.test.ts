@@ -1,35 +1,15 @@
-import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isTesseraError, type OpaqueTokenRecord } from '@tessera/core';
 import { RedisTokenStore } from '@tessera/redis';
-import { startRedisCluster, startRedisServer, type RedisCluster, type RedisServer } from '../../../test/support/redis-server.js';
 import { hasCommand, systemPeer } from '../../../test/support/system-peer.js';
-import { newHash, refreshRecord } from './helpers.js';
+import { newHash, refreshRecord, useRedisServers } from './helpers.js';
 
 const opaque = (subject: string): OpaqueTokenRecord => ({ subject, clientId: 'api', scope: ['read'], expiresAt: Math.floor(Date.now() / 1000) + 600 });
 
 if (systemPeer('redis-server', hasCommand('redis-server') && hasCommand('redis-cli'))) {
   describe('RedisTokenStore on a single Redis: the per-request operations of one turn leave as one command', () => {
-    let redis: RedisServer;
-    let cluster: RedisCluster;
-    let raw: Redis;
-    beforeAll(async () => {
-      [redis, cluster] = await Promise.all([startRedisServer(), startRedisCluster(3)]);
-      raw = new Redis(redis.url);
-    });
-    afterAll(async () => {
-      raw?.disconnect();
-      await Promise.all([redis?.destroy(), cluster?.stop()]);
-    });
-    const open: RedisTokenStore[] = [];
-    const store = (options: ConstructorParameters<typeof RedisTokenStore>[0] = { url: redis.url }): RedisTokenStore => {
-      const created = new RedisTokenStore(options);
-      open.push(created);
-      return created;
-    };
-    afterEach(async () => {
-      await Promise.all(open.splice(0).map((s) => s.close()));
-    });
+    const servers = useRedisServers();
+    const store = servers.store;
 
     /** What `run` sent: commands and round trips, after the scripts are cached (a first call may add a NOSCRIPT). */
     async function sent(s: RedisTokenStore, run: () => Promise<unknown>): Promise<{ commands: number; roundTrips: number }> {
@@ -94,7 +74,7 @@ if (systemPeer('redis-server', hasCommand('redis-server') && hasCommand('redis-c
 
       expect((await s.getOpaqueToken(a))?.subject).toBe('a');
       expect((await s.getOpaqueToken(b))?.subject).toBe('b');
-      const ttls = await Promise.all(['o:{' + a + '}', 'o:{' + b + '}', 'c:{fp-1}'].map((k) => raw.pttl(`tessera:${k}`)));
+      const ttls = await Promise.all(['o:{' + a + '}', 'o:{' + b + '}', 'c:{fp-1}'].map((k) => servers.raw.pttl(`tessera:${k}`)));
       expect(ttls[0]).toBeGreaterThan(590_000);
       expect(ttls[0]).toBeLessThanOrEqual(600_000);
       expect(ttls[1]).toBeGreaterThan(20_000);
@@ -121,7 +101,7 @@ if (systemPeer('redis-server', hasCommand('redis-server') && hasCommand('redis-c
       expect(await sent(s, async () => { answers = await Promise.all(['a', 'seen', 'b', 'a'].map((k) => s.markUsed(k, 30))); }))
         .toStrictEqual({ commands: 1, roundTrips: 1 });
       expect(answers).toStrictEqual([true, false, true, false]);
-      const ttl = await raw.pttl('tessera:u:{b}');
+      const ttl = await servers.raw.pttl('tessera:u:{b}');
       expect(ttl).toBeGreaterThan(20_000);
       expect(ttl).toBeLessThanOrEqual(30_000);
     });
@@ -168,7 +148,7 @@ if (systemPeer('redis-server', hasCommand('redis-server') && hasCommand('redis-c
       expect(await sent(s, async () => { answers = await Promise.all([s.increment(key, 60), s.increment(key, 60, 2), s.increment(key, 60)]); }))
         .toStrictEqual({ commands: 1, roundTrips: 1 });
       expect(answers.map((a) => a.count)).toStrictEqual([1, 3, 4]);
-      const ttl = await raw.pttl(`tessera:n:{${key}}`);
+      const ttl = await servers.raw.pttl(`tessera:n:{${key}}`);
       expect(ttl).toBeGreaterThan(50_000);
       expect(ttl).toBeLessThanOrEqual(60_000);
     });
@@ -191,8 +171,8 @@ if (systemPeer('redis-server', hasCommand('redis-server') && hasCommand('redis-c
       const s = store();
       const hash = await newHash();
       await s.putOpaqueToken(hash, opaque('x'), 600);
-      await raw.config('SET', 'maxmemory', '1');
-      await raw.config('SET', 'maxmemory-policy', 'noeviction');
+      await servers.raw.config('SET', 'maxmemory', '1');
+      await servers.raw.config('SET', 'maxmemory-policy', 'noeviction');
       try {
         const writes = await Promise.allSettled([1, 2, 3].map(async () => s.putOpaqueToken(await newHash(), opaque('y'), 60)));
         for (const outcome of writes) {
@@ -202,7 +182,7 @@ if (systemPeer('redis-server', hasCommand('redis-server') && hasCommand('redis-c
           expect(reason.message).toBe('token store is unavailable');
         }
       } finally {
-        await raw.config('SET', 'maxmemory', '0');
+        await servers.raw.config('SET', 'maxmemory', '0');
       }
       expect((await s.getOpaqueToken(hash))?.subject).toBe('x');
     });
@@ -218,7 +198,7 @@ if (systemPeer('redis-server', hasCommand('redis-server') && hasCommand('redis-c
     });
 
     it('sends one command per look-up on a Cluster, where a turn\'s keys live in many slots', async () => {
-      const s = store({ cluster: { nodes: [...cluster.startupNodes] } });
+      const s = store({ cluster: { nodes: [...servers.cluster.startupNodes] } });
       const hashes = await Promise.all([1, 2, 3].map(async () => newHash()));
       await Promise.all(hashes.map((h, i) => s.putOpaqueToken(h, opaque(`c-${i}`), 600)));
       for (const h of hashes) await s.getOpaqueToken(h); // each master caches the script

@@ -1,32 +1,12 @@
 import { Cluster, Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RedisTokenStore } from '@tessera/redis';
-import { startRedisCluster, startRedisServer, type RedisCluster, type RedisServer } from '../../../test/support/redis-server.js';
 import { hasCommand, systemPeer } from '../../../test/support/system-peer.js';
-import { newHash, refreshRecord } from './helpers.js';
+import { newHash, refreshRecord, useRedisServers } from './helpers.js';
 
 if (systemPeer('redis-server', hasCommand('redis-server') && hasCommand('redis-cli'))) {
-  let redis: RedisServer;
-  let cluster: RedisCluster;
-  let raw: Redis;
-  beforeAll(async () => {
-    [redis, cluster] = await Promise.all([startRedisServer(), startRedisCluster(3)]);
-    raw = new Redis(redis.url);
-  });
-  afterAll(async () => {
-    raw?.disconnect();
-    await Promise.all([redis?.destroy(), cluster?.stop()]);
-  });
-
-  const open: RedisTokenStore[] = [];
-  const store = (options: ConstructorParameters<typeof RedisTokenStore>[0] = { url: redis.url }): RedisTokenStore => {
-    const created = new RedisTokenStore(options);
-    open.push(created);
-    return created;
-  };
-  afterEach(async () => {
-    await Promise.all(open.splice(0).map((s) => s.close()));
-  });
+  const servers = useRedisServers();
+  const store = servers.store;
 
   /** Issues a token starting a family; returns what a rotation needs. */
   async function family(s: RedisTokenStore, familyId?: string) {
@@ -45,14 +25,14 @@ if (systemPeer('redis-server', hasCommand('redis-server') && hasCommand('redis-c
       const { hash, record } = await family(s);
       const next = { hash: await newHash(), record, ttlSeconds: 3600, accessToken: { jti: 'at-2', ttlSeconds: 60 } };
 
-      const monitor = await raw.monitor(); // a connection of its own
+      const monitor = await servers.raw.monitor(); // a connection of its own
       const seen: Array<{ source: string; args: string[] }> = [];
       monitor.on('monitor', (_time: string, args: string[], source: string) => seen.push({ source, args }));
       const marker = `marker-${crypto.randomUUID()}`;
       const before = s.stats;
       await s.rotate(hash, next, { graceSeconds: 10, successor: 'sealed' });
       const after = s.stats;
-      await raw.echo(marker);
+      await servers.raw.echo(marker);
       await new Promise<void>((resolve) => {
         const check = (): void => (seen.some((c) => c.args[1] === marker) ? resolve() : void setTimeout(check, 5));
         check();
@@ -69,7 +49,7 @@ if (systemPeer('redis-server', hasCommand('redis-server') && hasCommand('redis-c
     });
 
     it('rotates on a Cluster in one round trip: the family script and the new pointers, sent together', async () => {
-      const s = store({ cluster: { nodes: [...cluster.startupNodes] } });
+      const s = store({ cluster: { nodes: [...servers.cluster.startupNodes] } });
       const { hash, record } = await family(s);
       // Each master caches scripts on its own: warm up the one that owns this family.
       const next = await newHash();
@@ -84,7 +64,7 @@ if (systemPeer('redis-server', hasCommand('redis-server') && hasCommand('redis-c
       const s = store();
       const first = await family(s);
       await s.rotate(first.hash, { hash: await newHash(), record: first.record, ttlSeconds: 3600 });
-      await raw.script('FLUSH');
+      await servers.raw.script('FLUSH');
       const { hash, record } = await family(s);
       const next = await newHash();
       const before = s.stats.roundTrips;
@@ -96,14 +76,14 @@ if (systemPeer('redis-server', hasCommand('redis-server') && hasCommand('redis-c
 
   describe('keys and Cluster slots', () => {
     it('keeps every key of a family in one Cluster slot, even for ids holding {, } and %', async () => {
-      const s = store({ cluster: { nodes: [...cluster.startupNodes] }, keyPrefix: 'slots:' });
+      const s = store({ cluster: { nodes: [...servers.cluster.startupNodes] }, keyPrefix: 'slots:' });
       const familyId = 'fam}{%7B{x}';
       const { hash, record } = await family(s, familyId);
       const next = await newHash();
       await s.rotate(hash, { hash: next, record, ttlSeconds: 3600, accessToken: { jti: '{jti}', ttlSeconds: 60 } });
       expect((await s.getRefreshToken(next))?.record.familyId).toBe(familyId);
 
-      const admin = new Cluster([...cluster.startupNodes]);
+      const admin = new Cluster([...servers.cluster.startupNodes]);
       await new Promise((resolve) => admin.once('ready', resolve));
       const keys = (await Promise.all(admin.nodes('master').map((n) => n.keys('slots:f:*')))).flat();
       expect(keys).toHaveLength(4); // the family, its two tokens, its access-token index
@@ -116,18 +96,18 @@ if (systemPeer('redis-server', hasCommand('redis-server') && hasCommand('redis-c
     });
 
     it('keeps stores with different key prefixes apart on one Redis', async () => {
-      const [a, b] = [store({ url: redis.url, keyPrefix: 'tenant-a:' }), store({ url: redis.url, keyPrefix: 'tenant-b:' })];
+      const [a, b] = [store({ url: servers.redis.url, keyPrefix: 'tenant-a:' }), store({ url: servers.redis.url, keyPrefix: 'tenant-b:' })];
       await a.revoke('same-jti', 60);
       const { hash, record } = await family(a);
       expect(await b.isRevoked('same-jti')).toBe(false);
       expect(await b.getRefreshToken(hash)).toBeUndefined();
       expect((await a.getRefreshToken(hash))?.record).toStrictEqual(record);
-      expect((await raw.keys('tenant-a:*')).length).toBeGreaterThan(0);
-      expect((await raw.keys('tenant-a:*')).every((key) => key.startsWith('tenant-a:'))).toBe(true);
+      expect((await servers.raw.keys('tenant-a:*')).length).toBeGreaterThan(0);
+      expect((await servers.raw.keys('tenant-a:*')).every((key) => key.startsWith('tenant-a:'))).toBe(true);
     });
 
     it('fails closed when a family key has gone (evicted by a maxmemory policy): its tokens read as revoked', async () => {
-      const s = store({ url: redis.url, keyPrefix: 'evict-test:' });
+      const s = store({ url: servers.redis.url, keyPrefix: 'evict-test:' });
       const hash = await newHash();
       const record = refreshRecord();
       await s.issueRefreshToken(hash, record, 3600, { accessToken: { jti: 'evicted-jti', ttlSeconds: 60 } });
@@ -135,7 +115,7 @@ if (systemPeer('redis-server', hasCommand('redis-server') && hasCommand('redis-c
       await s.putOpaqueToken(opaque, { subject: 's', expiresAt: 2_000_000_000 }, 60);
       await s.rotate(hash, { hash: await newHash(), record, ttlSeconds: 3600, accessToken: { hash: opaque, ttlSeconds: 60 } });
       expect(await s.isRevoked('evicted-jti')).toBe(false);
-      await raw.del(`evict-test:f:{${record.familyId}}`);
+      await servers.raw.del(`evict-test:f:{${record.familyId}}`);
       expect(await s.isRevoked('evicted-jti')).toBe(true);
       expect(await s.getOpaqueToken(opaque)).toBeUndefined();
     });
@@ -145,29 +125,29 @@ if (systemPeer('redis-server', hasCommand('redis-server') && hasCommand('redis-c
     it('rejects bad options at construction, naming the option', () => {
       const bad: Array<[unknown, RegExp]> = [
         [{}, /exactly one of/],
-        [{ url: redis.url, cluster: { nodes: [] } }, /exactly one of/],
+        [{ url: servers.redis.url, cluster: { nodes: [] } }, /exactly one of/],
         [{ url: 'http://127.0.0.1' }, /"options.url"/],
-        [{ url: redis.url, keyPrefix: 'a{b}:' }, /"options.keyPrefix"/],
-        [{ url: redis.url, commandTimeoutMs: 0 }, /"options.commandTimeoutMs"/],
-        [{ url: redis.url, connectTimeoutMs: 1.5 }, /"options.connectTimeoutMs"/],
-        [{ url: redis.url, channel: '' }, /"options.channel"/],
+        [{ url: servers.redis.url, keyPrefix: 'a{b}:' }, /"options.keyPrefix"/],
+        [{ url: servers.redis.url, commandTimeoutMs: 0 }, /"options.commandTimeoutMs"/],
+        [{ url: servers.redis.url, connectTimeoutMs: 1.5 }, /"options.connectTimeoutMs"/],
+        [{ url: servers.redis.url, channel: '' }, /"options.channel"/],
         [{ redis: { keyPrefix: 'x:' } }, /keyPrefix/],
         [{ cluster: { nodes: [] } }, /"options.cluster.nodes"/],
         [{ client: {} }, /"options.client"/],
-        [{ url: redis.url, onError: 'log' }, /"options.onError"/],
+        [{ url: servers.redis.url, onError: 'log' }, /"options.onError"/],
       ];
       for (const [options, message] of bad) {
         expect(() => new RedisTokenStore(options as never)).toThrow(
           expect.objectContaining({ code: 'invalid_argument', message: expect.stringMatching(message) }),
         );
       }
-      const prefixed = new Redis(redis.url, { keyPrefix: 'x:', lazyConnect: true });
+      const prefixed = new Redis(servers.redis.url, { keyPrefix: 'x:', lazyConnect: true });
       expect(() => new RedisTokenStore({ client: prefixed })).toThrow(/keyPrefix/);
       prefixed.disconnect();
     });
 
     it('uses a client you pass without closing it, and closes the connections it opened itself', async () => {
-      const mine = new Redis(redis.url, { enableOfflineQueue: false, autoResendUnfulfilledCommands: false });
+      const mine = new Redis(servers.redis.url, { enableOfflineQueue: false, autoResendUnfulfilledCommands: false });
       const borrowed = store({ client: mine });
       await borrowed.revoke('borrowed', 60);
       await borrowed.subscribeRevocations(() => undefined);
@@ -175,7 +155,7 @@ if (systemPeer('redis-server', hasCommand('redis-server') && hasCommand('redis-c
       expect(await mine.ping()).toBe('PONG');
       mine.disconnect();
 
-      const owning = store({ url: redis.url });
+      const owning = store({ url: servers.redis.url });
       await owning.ping();
       await owning.close();
       expect(owning.client.status).toBe('end');
@@ -198,12 +178,12 @@ if (systemPeer('redis-server', hasCommand('redis-server') && hasCommand('redis-c
         expect(await s.hasSession(jtis[49]!)).toBe(true);
         return writes - 1; // the session check
       };
-      expect(await writesFor(store({ url: redis.url }))).toBe(50);
-      expect(await writesFor(store({ url: redis.url, redis: { enableAutoPipelining: true } }))).toBeLessThan(5);
+      expect(await writesFor(store({ url: servers.redis.url }))).toBe(50);
+      expect(await writesFor(store({ url: servers.redis.url, redis: { enableAutoPipelining: true } }))).toBeLessThan(5);
     });
 
     it('runs the README example: revoke and check a jti', async () => {
-      const s = new RedisTokenStore({ url: redis.url, keyPrefix: 'myapp:' });
+      const s = new RedisTokenStore({ url: servers.redis.url, keyPrefix: 'myapp:' });
       const claims = { jti: crypto.randomUUID(), exp: Math.floor(Date.now() / 1000) + 60 };
       await s.revoke(claims.jti, claims.exp - Math.floor(Date.now() / 1000));
       expect(await s.isRevoked(claims.jti)).toBe(true);
