@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isTesseraError, type OpaqueTokenRecord } from '@tessera/core';
+import type { OpaqueTokenRecord } from '@tessera/core';
 import { RedisTokenStore } from '@tessera/redis';
 import { hasCommand, systemPeer } from '../../../test/support/system-peer.js';
 import { newHash, refreshRecord, useRedisServers } from './helpers.js';
@@ -167,24 +167,35 @@ if (systemPeer('redis-server', hasCommand('redis-server') && hasCommand('redis-c
       expect(answers.every((a) => a?.subject === 'x')).toBe(true);
     });
 
-    it('fails every call of a batch with store_unavailable when Redis refuses it, and the next turn works', async () => {
+    it('fails only the operations Redis refuses (writes while out of memory): the turn\'s reads still answer', async () => {
       const s = store();
-      const hash = await newHash();
-      await s.putOpaqueToken(hash, opaque('x'), 600);
+      const [hash, other] = [await newHash(), await newHash()];
+      const record = opaque('x');
+      await s.putOpaqueToken(hash, record, 600);
+      await s.getOpaqueToken(hash); // the script is cached from here on
       await servers.raw.config('SET', 'maxmemory', '1');
       await servers.raw.config('SET', 'maxmemory-policy', 'noeviction');
+      let outcomes: PromiseSettledResult<unknown>[];
       try {
-        const writes = await Promise.allSettled([1, 2, 3].map(async () => s.putOpaqueToken(await newHash(), opaque('y'), 60)));
-        for (const outcome of writes) {
-          expect(outcome.status).toBe('rejected');
-          const reason = (outcome as PromiseRejectedResult).reason as Error;
-          expect(isTesseraError(reason, 'store_unavailable')).toBe(true);
-          expect(reason.message).toBe('token store is unavailable');
-        }
+        outcomes = await Promise.allSettled([
+          s.putOpaqueToken(other, opaque('y'), 60),
+          s.getOpaqueToken(hash),
+          s.markUsed(`marker-${other}`, 60),
+          s.isRevoked('not-revoked'),
+        ]);
       } finally {
         await servers.raw.config('SET', 'maxmemory', '0');
       }
-      expect((await s.getOpaqueToken(hash))?.subject).toBe('x');
+      for (const refused of [outcomes[0], outcomes[2]]) {
+        expect(refused).toMatchObject({ status: 'rejected', reason: { code: 'store_unavailable', status: 503, message: 'token store is unavailable' } });
+        expect(((refused as PromiseRejectedResult).reason as Error).cause).toMatchObject({ message: expect.stringMatching(/^OOM /) });
+      }
+      expect(outcomes[1]).toStrictEqual({ status: 'fulfilled', value: record });
+      expect(outcomes[3]).toStrictEqual({ status: 'fulfilled', value: false });
+      // Nothing was written, and the next turn writes.
+      expect(await s.getOpaqueToken(other)).toBeUndefined();
+      await s.putOpaqueToken(other, opaque('y'), 60);
+      expect((await s.getOpaqueToken(other))?.subject).toBe('y');
     });
 
     it('fails every call of a batch at once once the store is closed', async () => {

@@ -214,19 +214,28 @@ return count(KEYS[1], ARGV[1], ARGV[2])
  * `single-server-batches.ts`). ARGV: the number of operations, then per operation its kind and arguments; KEYS: its
  * keys. Kinds — `o`: opaque record (keys record, pointer) → false | {record}; `r`: revoked (keys denylist, pointer)
  * → 1 | 0; `g`: GET (key) → value | false; `m`: replay marker (key; ttl ms) → 1 first use | 0; `s`: SET (key; value,
- * ttl ms) → 1; `c`: count (key; window ms, hits) → {count, ms left}. → one result per operation
+ * ttl ms) → 1; `c`: count (key; window ms, hits) → {count, ms left}. An operation that fails (e.g. a write refused
+ * while Redis is out of memory) answers an error of its own and the others still run. → one result per operation
  */
 export const TURN = `${OPAQUE_LOOKUP}${REVOCATION_CHECK}${COUNT}
+local function mark(key, ttl)
+  return redis.call('SET', key, '1', 'PX', ttl, 'NX') and 1 or 0
+end
+local function set(key, value, ttl)
+  redis.call('SET', key, value, 'PX', ttl)
+  return 1
+end
 local out, k, a = {}, 1, 2
 for i = 1, tonumber(ARGV[1]) do
-  local kind = ARGV[a]
-  if kind == 'o' then out[i] = lookup(KEYS[k], KEYS[k + 1], true); k = k + 2; a = a + 1
-  elseif kind == 'r' then out[i] = revoked(KEYS[k], KEYS[k + 1], true); k = k + 2; a = a + 1
-  elseif kind == 'g' then out[i] = redis.call('GET', KEYS[k]); k = k + 1; a = a + 1
-  elseif kind == 'm' then out[i] = redis.call('SET', KEYS[k], '1', 'PX', ARGV[a + 1], 'NX') and 1 or 0; k = k + 1; a = a + 2
-  elseif kind == 's' then redis.call('SET', KEYS[k], ARGV[a + 1], 'PX', ARGV[a + 2]); out[i] = 1; k = k + 1; a = a + 3
-  elseif kind == 'c' then out[i] = count(KEYS[k], ARGV[a + 1], ARGV[a + 2]); k = k + 1; a = a + 3
+  local kind, ok, r = ARGV[a]
+  if kind == 'o' then ok, r = pcall(lookup, KEYS[k], KEYS[k + 1], true); k = k + 2; a = a + 1
+  elseif kind == 'r' then ok, r = pcall(revoked, KEYS[k], KEYS[k + 1], true); k = k + 2; a = a + 1
+  elseif kind == 'g' then ok, r = pcall(redis.call, 'GET', KEYS[k]); k = k + 1; a = a + 1
+  elseif kind == 'm' then ok, r = pcall(mark, KEYS[k], ARGV[a + 1]); k = k + 1; a = a + 2
+  elseif kind == 's' then ok, r = pcall(set, KEYS[k], ARGV[a + 1], ARGV[a + 2]); k = k + 1; a = a + 3
+  elseif kind == 'c' then ok, r = pcall(count, KEYS[k], ARGV[a + 1], ARGV[a + 2]); k = k + 1; a = a + 3
   else return redis.error_reply('unknown operation') end
+  if ok then out[i] = r else out[i] = redis.error_reply(type(r) == 'table' and r.err or tostring(r)) end
 end
 return out
 `;

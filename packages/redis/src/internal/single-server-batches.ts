@@ -22,9 +22,10 @@ const NO_ARGS: readonly never[] = [];
  * checks, cached claims, replay markers and rate-limit counts — gathered per turn of the event loop
  * ({@link TurnBatch}) into **one** script call, run in call order: a server answering a burst of requests sends one
  * command per turn (its count, look-ups and writes together) instead of one or more per request. Each operation
- * answers as when sent alone (two uses of one replay marker in a turn: exactly one is the first). A failure fails the
- * operations of its turn alike; writes before it in the turn may have happened, as when a reply is lost. (On a
- * Cluster a turn's keys live in many slots: the store sends those operations one by one there.)
+ * answers as when sent alone (two uses of one replay marker in a turn: exactly one is the first), and fails alone (a
+ * write refused while Redis is out of memory fails that write, not the turn's reads); a failed call (timeout,
+ * connection lost) fails the whole turn. (On a Cluster a turn's keys live in many slots: the store sends those
+ * operations one by one there.)
  */
 export class SingleServerBatches {
   readonly #turn: TurnBatch<Operation, unknown>;
@@ -47,36 +48,43 @@ export class SingleServerBatches {
     });
   }
 
+  /** Adds `operation` to this turn's script call: its own answer, or `store_unavailable` when it alone failed. */
+  async #run(operation: Operation): Promise<unknown> {
+    const answer = await this.#turn.add(operation);
+    if (answer instanceof Error) throw unavailable(answer);
+    return answer;
+  }
+
   /** Opaque token `hash`'s record, unless it is unknown or its family is revoked. */
   async getOpaque(hash: string): Promise<OpaqueTokenRecord | undefined> {
-    const found = await this.#turn.add({ kind: 'o', keys: [this.#keys.opaque(hash), this.#keys.opaquePointer(hash)], args: NO_ARGS });
+    const found = await this.#run({ kind: 'o', keys: [this.#keys.opaque(hash), this.#keys.opaquePointer(hash)], args: NO_ARGS });
     return Array.isArray(found) && typeof found[0] === 'string' ? (JSON.parse(found[0]) as OpaqueTokenRecord) : undefined;
   }
 
   /** Whether `jti` is denylisted or tracked with a revoked (or vanished) family. */
   async isRevoked(jti: string): Promise<boolean> {
-    return (await this.#turn.add({ kind: 'r', keys: [this.#keys.denied(jti), this.#keys.jtiPointer(jti)], args: NO_ARGS })) !== 0;
+    return (await this.#run({ kind: 'r', keys: [this.#keys.denied(jti), this.#keys.jtiPointer(jti)], args: NO_ARGS })) !== 0;
   }
 
   /** The string at `key`, or undefined. */
   async get(key: string): Promise<string | undefined> {
-    const value = await this.#turn.add({ kind: 'g', keys: [key], args: NO_ARGS });
+    const value = await this.#run({ kind: 'g', keys: [key], args: NO_ARGS });
     return typeof value === 'string' ? value : undefined;
   }
 
   /** Sets the replay marker `key` for `ttlMs` unless it exists: whether this is its first use. */
   async markUsed(key: string, ttlMs: number): Promise<boolean> {
-    return (await this.#turn.add({ kind: 'm', keys: [key], args: [ttlMs] })) === 1;
+    return (await this.#run({ kind: 'm', keys: [key], args: [ttlMs] })) === 1;
   }
 
   /** Sets `key` to `value` for `ttlMs`. */
   async set(key: string, value: string, ttlMs: number): Promise<void> {
-    await this.#turn.add({ kind: 's', keys: [key], args: [value, ttlMs] });
+    await this.#run({ kind: 's', keys: [key], args: [value, ttlMs] });
   }
 
   /** Counts `hits` on the fixed-window counter `key` (window `windowMs`). */
   async count(key: string, windowMs: number, hits: number): Promise<CounterState> {
-    const reply = (await this.#turn.add({ kind: 'c', keys: [key], args: [windowMs, hits] })) as [number, number];
+    const reply = (await this.#run({ kind: 'c', keys: [key], args: [windowMs, hits] })) as [number, number];
     return { count: reply[0], resetSeconds: reply[1] / 1000 };
   }
 }
