@@ -203,7 +203,7 @@ function format(rows: Measurement[]): string {
 export async function run(): Promise<string> {
   const seconds = Number(process.env.BENCH_ISSUER_SECONDS ?? 4);
   const rounds = Number(process.env.BENCH_ISSUER_ROUNDS ?? 2);
-  const turns = Number(process.env.BENCH_ISSUER_PAIRS ?? 5);
+  const turns = Number(process.env.BENCH_ISSUER_PAIRS ?? 9);
   const rows: Measurement[] = [];
   const servers: ChildServer[] = [];
   let redis: RedisServer | undefined;
