@@ -148,11 +148,11 @@ end
 `;
 
 /**
- * Whether a jti is revoked. KEYS: denylist key, jti pointer. ARGV: follow the pointer here (single Redis).
- * → 1 | 0 | the family key for the caller to check (Cluster)
+ * Whether a jti is revoked, on a Cluster (a single Redis asks in its turn's script, following the pointer there).
+ * KEYS: denylist key, jti pointer. → 1 | 0 | the family key for the caller to check
  */
 export const IS_REVOKED = `${REVOCATION_CHECK}
-return revoked(KEYS[1], KEYS[2], ARGV[1] == '1')
+return revoked(KEYS[1], KEYS[2], false)
 `;
 
 /** Looks up one opaque token: its record unless its family is revoked (`follow`: the pointer is followed here). */
@@ -169,11 +169,11 @@ end
 `;
 
 /**
- * An opaque token's record unless its family is revoked. KEYS: record, pointer. ARGV: follow the pointer here.
- * → false | {record} | {record, family key} for the caller to check (Cluster)
+ * An opaque token's record, on a Cluster (a single Redis asks in its turn's script, following the pointer there).
+ * KEYS: record, pointer. → false | {record} | {record, family key} for the caller to check
  */
 export const GET_OPAQUE = `${OPAQUE_LOOKUP}
-return lookup(KEYS[1], KEYS[2], ARGV[1] == '1')
+return lookup(KEYS[1], KEYS[2], false)
 `;
 
 /** Denylist a jti, never shortening, and publish. KEYS: denylist key. ARGV: ttl ms, channel, event JSON. */
